@@ -1,0 +1,49 @@
+/// A named list from `Rules/lists/`: port names, aircraft models, designated persons,
+/// entities and vessels. `in_list` tests membership.
+public struct NamedList: Sendable {
+    /// One entry: a name, its aliases and former names, and identifiers such as IMO numbers.
+    public struct Entry: Sendable {
+        public let name: String
+        public let aliases: [String]
+        public let formerNames: [String]
+        public let identifiers: [String]
+        public let reference: String?
+        public let listedOn: Day?
+    }
+
+    public let id: String
+    public let title: String
+    public let kind: String
+    public let source: String?
+    public let entries: [Entry]
+    private let index: [String: Int]
+
+    init(id: String, title: String, kind: String, source: String?, entries: [Entry]) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.source = source
+        self.entries = entries
+        var index: [String: Int] = [:]
+        for (position, entry) in entries.enumerated() {
+            for text in [entry.name] + entry.aliases + entry.formerNames + entry.identifiers {
+                let key = NamedList.normalize(text)
+                if !key.isEmpty, index[key] == nil { index[key] = position }
+            }
+        }
+        self.index = index
+    }
+
+    /// The entry `text` names (by name, alias, former name or identifier), ignoring case,
+    /// punctuation and spacing.
+    public func entry(matching text: String) -> Entry? {
+        index[NamedList.normalize(text)].map { entries[$0] }
+    }
+
+    /// Upper-case letters and digits only: `"Rajin "`, `"RAJIN"` and `"ra-jin"` are one name.
+    public static func normalize(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.uppercased().unicodeScalars.filter {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0)
+        }))
+    }
+}

@@ -1,0 +1,208 @@
+/// A provision compiled from its rule file and ready to evaluate: dates parsed, HS scopes
+/// and lists resolved, paths split. Built by ``Rulebook``; read-only to the library's users.
+public struct Rule: Sendable, Identifiable {
+    /// Whether a rule's content was checked against the resolution text.
+    public enum Status: String, Sendable {
+        case verified
+        case unverified
+    }
+
+    public let id: String
+    public let title: String
+    public let category: String
+    public let status: Status
+    public let note: String?
+    /// Where the text was verified.
+    public let source: String?
+    /// The first is the paragraph the rule enforces.
+    public let citations: [Citation]
+    public let inForce: InForce
+    /// Record kinds the rule applies to, in the order the file gives them.
+    public let appliesTo: [RecordKind]
+    let condition: Condition
+    public let exemptions: [Exemption]
+    /// `violation` or `notice`.
+    public let verdict: Verdict
+    let message: MessageTemplate
+    public let examples: RuleExamples
+    /// The rule file and where the rule starts in it.
+    public let position: SourcePosition
+}
+
+/// When a rule is law: from a date, possibly until a later paragraph replaced it, with
+/// an optional wind-down for contracts concluded before adoption.
+public struct InForce: Sendable {
+    public let from: Day
+    /// Last day in force.
+    public let until: Day?
+    /// The rule that replaced this one.
+    public let supersededBy: String?
+    public let windDown: WindDown?
+
+    /// Whether a record covering `start`…`end` falls (at least partly) in the window.
+    public func covers(start: Day, end: Day) -> Bool {
+        end >= from && (until.map { start <= $0 } ?? true)
+    }
+}
+
+/// Contracts concluded before `contractsBefore` may still be performed until `until`.
+public struct WindDown: Sendable {
+    public let contractsBefore: Day
+    public let until: Day
+    public let citations: [Citation]
+}
+
+/// An exemption: the provision applies, but not to records that meet these conditions.
+public struct Exemption: Sendable {
+    public let id: String
+    public let title: String
+    public let citations: [Citation]
+    public let note: String?
+    let condition: Condition
+}
+
+/// Records a rule carries as its own specification: the test suite and `sanctions test`
+/// run every one.
+public struct RuleExamples: Sendable {
+    /// One example record and what the rule must conclude of it.
+    public struct Example: Sendable {
+        public let record: Value
+        public let position: SourcePosition
+    }
+
+    /// Must yield the rule's verdict.
+    public let violation: [Example]
+    /// Must yield a notice (rules with `verdict: notice`).
+    public let notice: [Example]
+    /// Must yield no violation and no possible violation (clear, exempt or notice).
+    public let notViolation: [Example]
+    public let possibleViolation: [Example]
+    public let exempt: [Example]
+
+    /// Every example with the verdict it demands (`nil`: none of violation and possible violation).
+    public var all: [(example: Example, expect: Verdict?)] {
+        violation.map { ($0, .violation) } + notice.map { ($0, .notice) } + notViolation.map { ($0, nil) }
+            + possibleViolation.map { ($0, .possibleViolation) } + exempt.map { ($0, .exempt) }
+    }
+}
+
+/// A compiled condition tree.
+indirect enum Condition: Sendable {
+    case all([Condition])
+    case any([Condition])
+    case not(Condition)
+    /// Some element of the list at the path satisfies the condition (paths inside are
+    /// relative to the element).
+    case some(FieldPath, Condition)
+    case test(FieldTest)
+}
+
+/// A dotted path into a record, split once.
+struct FieldPath: Sendable, Hashable, CustomStringConvertible {
+    let components: [String]
+    var description: String { components.joined(separator: ".") }
+}
+
+/// One test of one field.
+struct FieldTest: Sendable {
+    let path: FieldPath
+    let test: Operator
+    /// Plain words for findings, from the rule's `describe:`.
+    let describe: String?
+}
+
+/// What a field is tested for.
+enum Operator: Sendable {
+    case equals(Value)
+    case isIn([Value])
+    case notIn([Value])
+    case hs(HSScope, label: String)
+    case compare(Comparison, Measure)
+    case date(DateComparison, Day)
+    case exists
+    case missing
+    case contains(String)
+    case matches(BoundedPattern)
+    case inList(NamedList)
+}
+
+enum Comparison: String, Sendable {
+    case greaterThan = "greater_than"
+    case atLeast = "at_least"
+    case lessThan = "less_than"
+    case atMost = "at_most"
+
+    func holds(_ lhs: Double, _ rhs: Double) -> Bool {
+        switch self {
+        case .greaterThan: return lhs > rhs
+        case .atLeast: return lhs >= rhs
+        case .lessThan: return lhs < rhs
+        case .atMost: return lhs <= rhs
+        }
+    }
+
+    var words: String {
+        switch self {
+        case .greaterThan: return "greater than"
+        case .atLeast: return "at least"
+        case .lessThan: return "less than"
+        case .atMost: return "at most"
+        }
+    }
+}
+
+enum DateComparison: String, Sendable {
+    case before
+    case onOrBefore = "on_or_before"
+    case after
+    case onOrAfter = "on_or_after"
+
+    func holds(_ lhs: Day, _ rhs: Day) -> Bool {
+        switch self {
+        case .before: return lhs < rhs
+        case .onOrBefore: return lhs <= rhs
+        case .after: return lhs > rhs
+        case .onOrAfter: return lhs >= rhs
+        }
+    }
+
+    var words: String {
+        switch self {
+        case .before: return "before"
+        case .onOrBefore: return "on or before"
+        case .after: return "after"
+        case .onOrAfter: return "on or after"
+        }
+    }
+}
+
+/// A threshold: a plain number, money in a currency, or a quantity in a unit.
+enum Measure: Sendable, CustomStringConvertible {
+    case number(Double)
+    case money(Double, currency: String)
+    case quantity(Double, unit: String)
+
+    var amount: Double {
+        switch self {
+        case .number(let value), .money(let value, _), .quantity(let value, _): return value
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .number(let value): return Value.format(value)
+        case .money(let value, let currency): return "\(currency) \(Value.format(value))"
+        case .quantity(let value, let unit): return "\(Value.format(value)) \(unit)"
+        }
+    }
+}
+
+/// A message with `{path}` placeholders, split at check time.
+struct MessageTemplate: Sendable {
+    enum Segment: Sendable {
+        case text(String)
+        case field(FieldPath)
+    }
+
+    let segments: [Segment]
+}

@@ -1,0 +1,229 @@
+import Foundation
+
+/// A loaded, checked rule set: every rule compiled, the HS scopes and lists they use,
+/// and a digest of the files it came from so a result can be reproduced.
+///
+/// ```swift
+/// let rulebook = try Rulebook.bundled()
+/// print(rulebook.rules.count, rulebook.digest)
+/// ```
+public struct Rulebook: Sendable {
+    public let rules: [Rule]
+    public let lists: [String: NamedList]
+    public let scopes: [String: HSScope]
+    /// `sha256:` and the hex digest of every file loaded (relative path and bytes, in path order).
+    public let digest: String
+    /// The directories it was loaded from.
+    public let directories: [String]
+
+    /// The rulebook shipped with the engine (`Rules/` in the source tree).
+    public static func bundled() throws(RulebookError) -> Rulebook {
+        guard let directory = bundledDirectory() else {
+            throw RulebookError(diagnostics: [Diagnostic(SourcePosition(file: "Rules", line: 1, column: 1), .error,
+                "the bundled rulebook was not found beside the executable; pass a rules directory (--rules DIR)")])
+        }
+        return try load(directories: [directory])
+    }
+
+    /// Where the bundled rulebook is: beside the executable (the package's resource
+    /// bundle), else in the source tree this library was built from.
+    public static func bundledDirectory() -> String? {
+        let manager = FileManager.default
+        // The source tree first: in a checkout, the rules being edited are the truth.
+        let sourceDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        var candidates = [sourceDirectory.appendingPathComponent("Rulebook").path]
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let executableDirectory = executable.deletingLastPathComponent()
+        for directory in [executableDirectory, Bundle.main.bundleURL] {
+            candidates.append(directory.appendingPathComponent("sanctions-engine_SanctionsEngine.resources/Rulebook").path)
+        }
+        return candidates.first { path in
+            var isDirectory: ObjCBool = false
+            return manager.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+    }
+
+    /// Loads every rule, list and scope file under the directories. Rule ids must be
+    /// unique across them. Throws every problem found, each with `file:line:column`.
+    public static func load(directories: [String]) throws(RulebookError) -> Rulebook {
+        var diagnostics: [Diagnostic] = []
+        var files: [(path: String, relative: String, text: String)] = []
+        for directory in directories {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                diagnostics.append(Diagnostic(SourcePosition(file: directory, line: 1, column: 1), .error,
+                                              "not a directory of rule files"))
+                continue
+            }
+            for relative in yamlFiles(in: directory) {
+                let path = displayPath((directory as NSString).appendingPathComponent(relative))
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    diagnostics.append(Diagnostic(SourcePosition(file: path, line: 1, column: 1), .error, "cannot be read"))
+                    continue
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    diagnostics.append(Diagnostic(SourcePosition(file: path, line: 1, column: 1), .error, "is not valid UTF-8 text"))
+                    continue
+                }
+                files.append((path, relative, text))
+            }
+        }
+
+        var documents: [(file: (path: String, relative: String, text: String), node: SyntaxNode)] = []
+        for file in files {
+            do {
+                let nodes = try YAMLSyntax.documents(file.text, file: file.path)
+                if nodes.count != 1 {
+                    diagnostics.append(Diagnostic(SourcePosition(file: file.path, line: 1, column: 1), .error,
+                        nodes.isEmpty ? "the file is empty: a rule file holds one rule" : "the file holds \(nodes.count) YAML documents: one rule per file"))
+                }
+                if let node = nodes.first { documents.append((file, node)) }
+            } catch {
+                diagnostics.append(Diagnostic(SourcePosition(file: file.path, line: error.line, column: error.column), .error, error.message))
+            }
+        }
+
+        let reader = Reader()
+        var scopes: [String: HSScope] = [:]
+        var lists: [String: NamedList] = [:]
+        for document in documents where isScopeFile(document.file.relative) {
+            for (name, scope) in ScopeFile.read(document.node, reader: reader) {
+                if scopes[name] != nil { reader.error(document.node, "HS scope '\(name)' is defined twice") }
+                scopes[name] = scope
+            }
+        }
+        for document in documents where isListFile(document.file.relative) {
+            if let list = ListFile.read(document.node, reader: reader) {
+                if lists[list.id] != nil { reader.error(document.node, "list '\(list.id)' is defined twice") }
+                lists[list.id] = list
+            }
+        }
+        let checker = RuleChecker(reader: reader, scopes: scopes, lists: lists)
+        var rules: [Rule] = []
+        var seen: [String: SourcePosition] = [:]
+        for document in documents where !isScopeFile(document.file.relative) && !isListFile(document.file.relative) {
+            guard let rule = checker.rule(document.node) else { continue }
+            if let first = seen[rule.id] {
+                reader.error(rule.position, "rule id '\(rule.id)' is already used by \(first)")
+                continue
+            }
+            seen[rule.id] = rule.position
+            rules.append(rule)
+        }
+        let ids = Set(rules.map(\.id))
+        for rule in rules {
+            if let successor = rule.inForce.supersededBy, !ids.contains(successor) {
+                reader.error(rule.position, "rule \(rule.id) is superseded_by '\(successor)', which is not a rule in this set")
+            }
+        }
+        diagnostics += reader.diagnostics
+        guard diagnostics.filter({ $0.severity == .error }).isEmpty else {
+            throw RulebookError(diagnostics: diagnostics.sorted { ($0.position.file, $0.position.line, $0.position.column) < ($1.position.file, $1.position.line, $1.position.column) })
+        }
+        var hasher = SHA256()
+        for file in files.sorted(by: { $0.relative < $1.relative }) {
+            hasher.update(Array(file.relative.utf8) + [0])
+            hasher.update(Array(file.text.utf8) + [0])
+        }
+        return Rulebook(rules: rules.sorted { $0.id < $1.id }, lists: lists, scopes: scopes,
+                        digest: "sha256:" + hasher.finalize(), directories: directories)
+    }
+
+    /// A path as the user would type it: relative to the current directory when inside it.
+    static func displayPath(_ path: String) -> String {
+        let current = FileManager.default.currentDirectoryPath
+        let standard = (path as NSString).standardizingPath
+        if standard.hasPrefix(current + "/") { return String(standard.dropFirst(current.count + 1)) }
+        return standard
+    }
+
+    static func isScopeFile(_ relative: String) -> Bool {
+        (relative as NSString).lastPathComponent == "hs-scopes.yaml"
+    }
+
+    static func isListFile(_ relative: String) -> Bool {
+        relative.hasPrefix("lists/")
+    }
+
+    /// Every `.yaml`/`.yml` file below `directory`, relative paths, sorted.
+    static func yamlFiles(in directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var result: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { result.append(relative) }
+        }
+        return result.sorted()
+    }
+}
+
+/// `Rules/hs-scopes.yaml`: named HS scopes, each with the source of its mapping.
+enum ScopeFile {
+    static func read(_ node: SyntaxNode, reader: Reader) -> [(String, HSScope)] {
+        guard let fields = reader.mapping(node, allowed: ["scopes", "note"], what: "the HS scopes file"),
+              let scopesNode = fields.required("scopes"),
+              case .mapping(let pairs) = scopesNode.content else {
+            return []
+        }
+        var result: [(String, HSScope)] = []
+        for pair in pairs {
+            guard let name = pair.key.scalarText,
+                  let scope = reader.mapping(pair.value, allowed: ["codes", "source", "note", "title"], what: "HS scope '\(pair.key.scalarText ?? "")'"),
+                  let codes = scope.required("codes").flatMap({ reader.texts($0, "'codes'") }) else { continue }
+            if scope.optional("source") == nil {
+                reader.error(pair.value, "HS scope '\(name)' needs a 'source': where the mapping comes from")
+            }
+            var entries: [HSScope.Entry] = []
+            for code in codes {
+                switch HSScope.parseEntry(code) {
+                case .success(let entry): entries.append(entry)
+                case .failure(let problem): reader.error(pair.value, "HS scope '\(name)': \(problem)")
+                }
+            }
+            result.append((name, HSScope(entries: entries)))
+        }
+        return result
+    }
+}
+
+/// `Rules/lists/*.yaml`: a named list.
+enum ListFile {
+    static func read(_ node: SyntaxNode, reader: Reader) -> NamedList? {
+        guard let fields = reader.mapping(node, allowed: ["id", "title", "kind", "source", "note", "entries"], what: "a list file"),
+              let id = fields.required("id").flatMap({ reader.text($0, "list 'id'") }),
+              let entriesNode = fields.required("entries"),
+              let elements = reader.list(entriesNode, "'entries'") else { return nil }
+        let title = fields.optional("title").flatMap { reader.text($0, "list 'title'") } ?? id
+        let kind = fields.optional("kind").flatMap { reader.text($0, "list 'kind'") } ?? "names"
+        var source: String?
+        if let sourceNode = fields.optional("source") {
+            if case .mapping = sourceNode.content {
+                let value = sourceNode.value
+                source = ["publisher", "document", "published"].compactMap { value[$0]?.displayText }.joined(separator: ", ")
+            } else {
+                source = reader.text(sourceNode, "list 'source'")
+            }
+        }
+        var entries: [NamedList.Entry] = []
+        for element in elements {
+            if case .scalar(let text, _) = element.content {
+                entries.append(NamedList.Entry(name: text, aliases: [], formerNames: [], identifiers: [], reference: nil, listedOn: nil))
+                continue
+            }
+            guard case .mapping = element.content else {
+                reader.error(element, "a list entry must be a name or a mapping with 'name'")
+                continue
+            }
+            let value = element.value
+            guard let name = value["name"]?.stringValue else {
+                reader.error(element, "a list entry needs a 'name'")
+                continue
+            }
+            func strings(_ key: String) -> [String] { value[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+            let identifiers = value["identifiers"]?.arrayValue?.compactMap { $0["value"]?.displayText } ?? []
+            let listedOn = value["listed_on"]?.stringValue.flatMap(Day.init)
+            entries.append(NamedList.Entry(name: name, aliases: strings("aliases"), formerNames: strings("former_names"),
+                                           identifiers: identifiers, reference: value["ref"]?.stringValue, listedOn: listedOn))
+        }
+        return NamedList(id: id, title: title, kind: kind, source: source, entries: entries)
+    }
+}

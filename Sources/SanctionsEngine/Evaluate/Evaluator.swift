@@ -1,0 +1,338 @@
+/// The evaluate stage: a compiled ``Condition`` against one record, in three-valued
+/// (Kleene) logic. A fact the record lacks makes its test `unknown`, never false, and
+/// the result names it.
+struct Evaluator {
+    let record: Record
+
+    /// Where paths are resolved: the record, or one list element inside `some`.
+    struct Scope {
+        let value: Value
+        /// Concrete path of `value` (`""` for the record, `goods[1]` for an element).
+        let prefix: String
+        var atRecordRoot: Bool { prefix.isEmpty }
+    }
+
+    /// One value a path leads to, or the place where it is missing.
+    struct Candidate {
+        let path: String
+        let value: Value?
+        /// The object holding the value (for sibling `currency` and `unit`).
+        let parent: Value?
+    }
+
+    func evaluate(_ condition: Condition) -> Evaluation {
+        evaluate(condition, in: Scope(value: record.value, prefix: ""))
+    }
+
+    func evaluate(_ condition: Condition, in scope: Scope) -> Evaluation {
+        switch condition {
+        case .all(let children):
+            var result = Evaluation.empty
+            var unknown = false
+            for child in children {
+                let evaluation = evaluate(child, in: scope)
+                switch evaluation.truth {
+                case .no: return Evaluation(truth: .no, facts: evaluation.facts, missing: [])
+                case .yes: result.facts += evaluation.facts
+                case .unknown:
+                    unknown = true
+                    result.facts += evaluation.facts
+                    result.missing += evaluation.missing
+                }
+            }
+            if unknown { result.truth = .unknown }
+            return result
+        case .any(let children):
+            var falseFacts: [Fact] = []
+            var missing: [MissingFact] = []
+            var unknown = false
+            for child in children {
+                let evaluation = evaluate(child, in: scope)
+                switch evaluation.truth {
+                case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [])
+                case .no: falseFacts += evaluation.facts
+                case .unknown:
+                    unknown = true
+                    missing += evaluation.missing
+                }
+            }
+            return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
+                : Evaluation(truth: .no, facts: falseFacts, missing: [])
+        case .not(let child):
+            let evaluation = evaluate(child, in: scope)
+            return Evaluation(truth: evaluation.truth.negated, facts: evaluation.facts, missing: evaluation.missing)
+        case .some(let path, let child):
+            let candidates = resolve(path, in: scope, fanOutLeaf: true)
+            var missing: [MissingFact] = []
+            var falseFacts: [Fact] = []
+            var unknown = false
+            for candidate in candidates {
+                guard let element = candidate.value else {
+                    unknown = true
+                    missing.append(MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies"))
+                    continue
+                }
+                let evaluation = evaluate(child, in: Scope(value: element, prefix: candidate.path))
+                switch evaluation.truth {
+                case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [])
+                case .no: falseFacts += evaluation.facts
+                case .unknown:
+                    unknown = true
+                    missing += evaluation.missing
+                }
+            }
+            return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
+                : Evaluation(truth: .no, facts: falseFacts, missing: [])
+        case .test(let test):
+            return evaluate(test, in: scope)
+        }
+    }
+
+    // MARK: Field tests
+
+    func evaluate(_ test: FieldTest, in scope: Scope) -> Evaluation {
+        if scope.atRecordRoot, test.path.components == ["flow"] { return flow(test) }
+        let candidates = resolve(test.path, in: scope, fanOutLeaf: true)
+        let words = test.describe ?? "\(test.path) \(Evaluator.words(test.test))"
+        switch test.test {
+        case .exists, .missing:
+            let present = candidates.filter { $0.value != nil }
+            let exists = !present.isEmpty
+            let holds = (test.test == .exists) == exists
+            let facts = exists
+                ? present.prefix(3).map { Fact(path: $0.path, value: $0.value?.displayText ?? "", test: "is given", holds: true) }
+                : [Fact(path: candidates.first?.path ?? Evaluator.join(scope.prefix, test.path.description), value: "(not given)", test: "is given", holds: false)]
+            return Evaluation(truth: Truth(holds), facts: facts, missing: [])
+        default:
+            break
+        }
+        var yesFacts: [Fact] = []
+        var noFacts: [Fact] = []
+        var missing: [MissingFact] = []
+        for candidate in candidates {
+            guard let value = candidate.value else {
+                missing.append(MissingFact(path: candidate.path, need: words))
+                continue
+            }
+            let (truth, reason) = check(test.test, value, parent: candidate.parent)
+            let fact = Fact(path: candidate.path, value: value.displayText, test: test.describe ?? Evaluator.words(test.test), holds: truth == .yes)
+            switch truth {
+            case .yes: yesFacts.append(fact)
+            case .no: noFacts.append(fact)
+            case .unknown: missing.append(MissingFact(path: candidate.path, need: reason.map { "\(words) (\($0))" } ?? words))
+            }
+        }
+        if !yesFacts.isEmpty { return Evaluation(truth: .yes, facts: yesFacts, missing: []) }
+        if !missing.isEmpty { return Evaluation(truth: .unknown, facts: [], missing: missing) }
+        if candidates.isEmpty {
+            let place = Evaluator.join(scope.prefix, test.path.description)
+            return Evaluation(truth: .no, facts: [Fact(path: place, value: "(none)", test: words, holds: false)], missing: [])
+        }
+        return Evaluation(truth: .no, facts: noFacts, missing: [])
+    }
+
+    /// Tests one present value. Returns `unknown` with a reason when the value cannot be
+    /// judged (text where a number is needed, a value in another currency …).
+    func check(_ test: Operator, _ value: Value, parent: Value?) -> (Truth, String?) {
+        switch test {
+        case .equals(let expected):
+            return (Truth(Evaluator.same(value, expected)), nil)
+        case .isIn(let choices):
+            return (Truth(choices.contains { Evaluator.same(value, $0) }), nil)
+        case .notIn(let choices):
+            return (Truth(!choices.contains { Evaluator.same(value, $0) }), nil)
+        case .hs(let scope, _):
+            guard let code = HSScope.normalize(value) else {
+                return (.unknown, "'\(value.displayText)' is not an HS code")
+            }
+            let truth = scope.contains(code)
+            return (truth, truth == .unknown ? "HS \(code) is too general to tell: a more precise code is needed" : nil)
+        case .compare(let comparison, let measure):
+            guard case .number(let number) = value else {
+                return (.unknown, "'\(value.displayText)' is not a number")
+            }
+            switch measure {
+            case .number(let threshold):
+                return (Truth(comparison.holds(number, threshold)), nil)
+            case .money(let threshold, let currency):
+                let given = parent?["currency"]?.stringValue?.uppercased() ?? "USD"
+                guard given == currency else {
+                    return (.unknown, "the value is in \(given); the threshold is in \(currency) and the engine does not convert currencies")
+                }
+                return (Truth(comparison.holds(number, threshold)), nil)
+            case .quantity(let threshold, let unit):
+                guard let given = parent?["unit"]?.stringValue else { return (.unknown, "the quantity has no unit") }
+                guard let factor = Units.factor(from: given, to: unit) else {
+                    return (.unknown, "the quantity is in \(given), which does not convert to \(unit)")
+                }
+                return (Truth(comparison.holds(number * factor, threshold)), nil)
+            }
+        case .date(let comparison, let day):
+            guard let text = value.stringValue, let given = Day(text) else {
+                return (.unknown, "'\(value.displayText)' is not an ISO date")
+            }
+            return (Truth(comparison.holds(given, day)), nil)
+        case .contains(let needle):
+            guard case .string(let text) = value else { return (.no, nil) }
+            return (Truth(text.lowercased().contains(needle.lowercased())), nil)
+        case .matches(let pattern):
+            guard case .string(let text) = value else { return (.no, nil) }
+            return (Truth(pattern.matches(text)), nil)
+        case .inList(let list):
+            return (Truth(list.entry(matching: value.displayText) != nil), nil)
+        case .exists, .missing:
+            return (.yes, nil)
+        }
+    }
+
+    /// Scalars compare as text, ignoring case: `KP` equals `kp`, `8703` equals `"8703"`.
+    static func same(_ lhs: Value, _ rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.array, _), (.object, _), (_, .array), (_, .object): return false
+        default: return lhs.displayText.lowercased() == rhs.displayText.lowercased()
+        }
+    }
+
+    // MARK: Paths
+
+    /// Every value the path leads to. Lists fan out (one candidate per element); a member
+    /// that is absent yields a candidate with no value at the place it would be.
+    func resolve(_ path: FieldPath, in scope: Scope, fanOutLeaf: Bool) -> [Candidate] {
+        var result: [Candidate] = []
+        if scope.atRecordRoot, path.components.count == 1 {
+            switch path.components[0] {
+            case "period_end":
+                return [Candidate(path: "period_end", value: .string(record.periodEnd.description), parent: nil)]
+            case "origin" where record.value["origin"] == nil:
+                return resolve(FieldPath(components: ["from"]), in: scope, fanOutLeaf: fanOutLeaf)
+                    .map { Candidate(path: "origin (from)", value: $0.value, parent: $0.parent) }
+            case "end_user" where record.value["end_user"] == nil:
+                return resolve(FieldPath(components: ["to"]), in: scope, fanOutLeaf: fanOutLeaf)
+                    .map { Candidate(path: "end_user (to)", value: $0.value, parent: $0.parent) }
+            default: break
+            }
+        }
+        Evaluator.walk(path.components[...], scope.value, scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf, into: &result)
+        return result
+    }
+
+    static func walk(_ components: ArraySlice<String>, _ value: Value, _ prefix: String, parent: Value?,
+                     fanOutLeaf: Bool, into result: inout [Candidate]) {
+        guard let head = components.first else {
+            if fanOutLeaf, case .array(let elements) = value {
+                for (index, element) in elements.enumerated() {
+                    result.append(Candidate(path: "\(prefix)[\(index)]", value: element, parent: parent))
+                }
+            } else {
+                result.append(Candidate(path: prefix, value: value, parent: parent))
+            }
+            return
+        }
+        switch value {
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                walk(components, element, "\(prefix)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
+            }
+        case .object:
+            if let child = value[head] {
+                walk(components.dropFirst(), child, join(prefix, head), parent: value, fanOutLeaf: fanOutLeaf, into: &result)
+            } else {
+                result.append(Candidate(path: join(prefix, ([head] + components.dropFirst()).joined(separator: ".")), value: nil, parent: value))
+            }
+        default:
+            result.append(Candidate(path: join(prefix, components.joined(separator: ".")), value: nil, parent: nil))
+        }
+    }
+
+    static func join(_ prefix: String, _ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
+
+    // MARK: Derived facts
+
+    /// `flow`: `to_dprk` when `to`, `end_user` or a `via` leg is KP; `from_dprk` when
+    /// `from` or `origin` is KP. Unknown when the countries that would decide it are missing.
+    func flow(_ test: FieldTest) -> Evaluation {
+        let wanted: [String]
+        var negate = false
+        switch test.test {
+        case .equals(let value): wanted = [value.displayText]
+        case .isIn(let values): wanted = values.map(\.displayText)
+        case .notIn(let values): wanted = values.map(\.displayText); negate = true
+        default:
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: "flow", need: "flow takes equals, in or not_in")])
+        }
+        var facts: [Fact] = []
+        var missing: [MissingFact] = []
+        var truth = Truth.no
+        for direction in wanted {
+            let evaluation = flowDirection(direction.lowercased())
+            switch evaluation.truth {
+            case .yes: truth = .yes; facts += evaluation.facts
+            case .unknown: if truth != .yes { truth = .unknown }; missing += evaluation.missing
+            case .no: facts += evaluation.facts
+            }
+        }
+        if negate { truth = truth.negated }
+        let label = test.describe ?? "flow \(negate ? "is not" : "is") \(wanted.joined(separator: " or "))"
+        switch truth {
+        case .unknown: return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: label) })
+        default: return Evaluation(truth: truth, facts: facts, missing: [])
+        }
+    }
+
+    private func flowDirection(_ direction: String) -> Evaluation {
+        let value = record.value
+        func country(_ key: String) -> String? { value[key]?.stringValue?.uppercased() }
+        let fields: [(String, String?)]
+        switch direction {
+        case "to_dprk":
+            let via = value["via"]?.arrayValue?.compactMap { $0.stringValue?.uppercased() } ?? []
+            if let index = via.firstIndex(of: "KP") {
+                return Evaluation(truth: .yes, facts: [Fact(path: "via[\(index)]", value: "KP", test: "flow to_dprk", holds: true)], missing: [])
+            }
+            fields = [("to", country("to")), ("end_user", country("end_user") ?? country("to"))]
+        case "from_dprk":
+            fields = [("from", country("from")), ("origin", country("origin") ?? country("from"))]
+        default:
+            return Evaluation(truth: .no, facts: [], missing: [])
+        }
+        for (name, code) in fields where code == "KP" {
+            return Evaluation(truth: .yes, facts: [Fact(path: name, value: "KP", test: "flow \(direction)", holds: true)], missing: [])
+        }
+        // end_user defaults to `to` and origin to `from`: without the base field, the
+        // direction cannot be ruled out.
+        if fields[0].1 == nil {
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: fields[0].0, need: "flow \(direction)")])
+        }
+        let shown = fields.map { Fact(path: $0.0, value: $0.1 ?? "(not given)", test: "flow \(direction)", holds: false) }
+        return Evaluation(truth: .no, facts: shown, missing: [])
+    }
+
+    // MARK: Words
+
+    static func words(_ test: Operator) -> String {
+        switch test {
+        case .equals(let value): return "is \(value.displayText)"
+        case .isIn(let values): return "is one of \(values.map(\.displayText).joined(separator: ", "))"
+        case .notIn(let values): return "is none of \(values.map(\.displayText).joined(separator: ", "))"
+        case .hs(_, let label): return "in HS \(label)"
+        case .compare(let comparison, let measure): return "\(comparison.words) \(measure)"
+        case .date(let comparison, let day): return "\(comparison.words) \(day)"
+        case .exists: return "is given"
+        case .missing: return "is not given"
+        case .contains(let text): return "contains '\(text)'"
+        case .matches(let pattern): return "matches /\(pattern.source)/"
+        case .inList(let list): return "is in the list \(list.title)"
+        }
+    }
+}
+
+extension Operator {
+    static func == (lhs: Operator, rhs: Operator) -> Bool {
+        switch (lhs, rhs) {
+        case (.exists, .exists), (.missing, .missing): return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// A fact of the record that a condition tested: where it is, what it was, and the test.
+/// Findings list the facts that triggered them (`because`).
+public struct Fact: Sendable, Hashable {
+    /// The concrete path, naming list elements: `goods[1].hs`.
+    public let path: String
+    /// The record's value, as text.
+    public let value: String
+    /// The test, in words: `in HS coal (2701)`, `on or after 2019-12-22`.
+    public let test: String
+    /// Whether the test held.
+    public let holds: Bool
+
+    /// `goods[0].hs = 2701: in HS coal` (or `… : not in HS coal`).
+    public var text: String { "\(path) = \(value): \(holds ? "" : "not ")\(test)" }
+}
+
+/// A fact the record lacks that would decide a rule or an exemption.
+public struct MissingFact: Sendable, Hashable {
+    /// Where it would be: `goods[1].value`, `contract_date`.
+    public let path: String
+    /// Why it is needed, in words: `value greater than USD 500`.
+    public let need: String
+
+    public var text: String { "\(path): needed to decide \(need)" }
+}
+
+/// The result of evaluating a condition on a record: three-valued, with the evidence.
+struct Evaluation: Sendable {
+    var truth: Truth
+    /// Facts that decided the result (for `yes`, the facts that held).
+    var facts: [Fact]
+    /// For `unknown`, the facts that would decide it.
+    var missing: [MissingFact]
+
+    static let empty = Evaluation(truth: .yes, facts: [], missing: [])
+}

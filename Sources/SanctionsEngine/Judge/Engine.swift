@@ -1,0 +1,182 @@
+/// Assesses records against a ``Rulebook``: the judge stage. Each rule in force on the
+/// record's date and covering its kind is evaluated; its exemptions and wind-down are
+/// weighed; the findings are ordered and the worst sets the record's outcome.
+///
+/// ```swift
+/// let engine = Engine(rulebook: try Rulebook.bundled())
+/// let record = try Record(json: #"{"id":"r1","kind":"shipment","date":"2018-03-01","from":"KP","to":"VN","goods":[{"hs":"2701"}]}"#)
+/// let result = engine.assess(record)
+/// print(result.outcome, result.findings.first?.citations.first?.text ?? "")
+/// ```
+public struct Engine: Sendable {
+    public let rulebook: Rulebook
+    private let rulesByKind: [RecordKind: [Rule]]
+
+    public init(rulebook: Rulebook) {
+        self.rulebook = rulebook
+        var index: [RecordKind: [Rule]] = [:]
+        for rule in rulebook.rules {
+            for kind in rule.appliesTo { index[kind, default: []].append(rule) }
+        }
+        self.rulesByKind = index
+    }
+
+    /// Assesses one checked record.
+    public func assess(_ record: Record) -> RecordResult {
+        let findings = (rulesByKind[record.kind] ?? []).compactMap { judge(record, by: $0) }.sorted {
+            let left = Outcome($0.verdict), right = Outcome($1.verdict)
+            return left != right ? left > right : $0.rule < $1.rule
+        }
+        let outcome = findings.map { Outcome($0.verdict) }.max() ?? .clear
+        return RecordResult(id: record.id, line: record.line, outcome: outcome, findings: findings, error: nil)
+    }
+
+    /// Assesses a record as read from an input: an unreadable or invalid one becomes an
+    /// `error` result naming its line.
+    public func assess(_ raw: RawRecord) -> RecordResult {
+        switch raw.value {
+        case .failure(let error):
+            return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
+        case .success(let value):
+            do {
+                return assess(try Record(value: value, line: raw.line))
+            } catch {
+                return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
+            }
+        }
+    }
+
+    /// Assesses records in order; one result per record.
+    public func assess<S: Sequence>(_ records: S) -> [RecordResult] where S.Element == Record {
+        records.map { assess($0) }
+    }
+
+    /// What one rule concludes about one record, or nil when it does not apply.
+    public func judge(_ record: Record, by rule: Rule) -> Finding? {
+        guard rule.appliesTo.contains(record.kind),
+              rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
+        let evaluator = Evaluator(record: record)
+        let evaluation = evaluator.evaluate(rule.condition)
+        if evaluation.truth == .no { return nil }
+
+        var applied: ExemptionNote?
+        var undecided: [ExemptionNote] = []
+        for candidate in exemptions(of: rule, evaluator: evaluator) {
+            if candidate.status == .applied {
+                applied = candidate
+                break
+            }
+            undecided.append(candidate)
+        }
+
+        let inForceFact = Fact(path: "date", value: record.date.description,
+                               test: "in force \(rule.inForce.from)" + (rule.inForce.until.map { " to \($0)" } ?? " onwards"),
+                               holds: true)
+        let verdict: Verdict
+        var missing = evaluation.missing
+        var exemption = applied
+        if applied != nil {
+            verdict = .exempt
+        } else if evaluation.truth == .unknown || !undecided.isEmpty {
+            verdict = rule.verdict == .notice ? .notice : .possibleViolation
+            missing += undecided.flatMap(\.missing)
+            exemption = undecided.first
+        } else {
+            verdict = rule.verdict
+        }
+        return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
+                       citations: rule.citations, message: render(rule.message, record: record, because: evaluation.facts),
+                       because: [inForceFact] + evaluation.facts, missing: unique(missing), exemption: exemption,
+                       status: rule.status)
+    }
+
+    /// The rule's exemptions that apply or might, in file order, the wind-down first.
+    private func exemptions(of rule: Rule, evaluator: Evaluator) -> [ExemptionNote] {
+        var notes: [ExemptionNote] = []
+        let record = evaluator.record
+        if let windDown = rule.inForce.windDown, record.date <= windDown.until {
+            let citations = windDown.citations.isEmpty ? Array(rule.citations.prefix(1)) : windDown.citations
+            let title = "Contract concluded before \(windDown.contractsBefore), performed by \(windDown.until)"
+            let contract = record.value["contract_date"]
+            if let text = contract?.stringValue, let day = Day(text) {
+                if day < windDown.contractsBefore {
+                    notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .applied,
+                        because: [Fact(path: "contract_date", value: text, test: "before \(windDown.contractsBefore)", holds: true),
+                                  Fact(path: "date", value: record.date.description, test: "on or before \(windDown.until)", holds: true)],
+                        missing: []))
+                }
+            } else {
+                let need = contract == nil ? "the wind-down: a contract concluded before \(windDown.contractsBefore) may be performed until \(windDown.until)"
+                    : "the wind-down ('\(contract?.displayText ?? "")' is not an ISO date)"
+                notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .undecided,
+                                           because: [], missing: [MissingFact(path: "contract_date", need: need)]))
+            }
+        }
+        for exemption in rule.exemptions {
+            let evaluation = evaluator.evaluate(exemption.condition)
+            switch evaluation.truth {
+            case .no: continue
+            case .yes:
+                notes.append(ExemptionNote(id: exemption.id, title: exemption.title, citations: exemption.citations,
+                                           status: .applied, because: evaluation.facts, missing: []))
+            case .unknown:
+                notes.append(ExemptionNote(id: exemption.id, title: exemption.title, citations: exemption.citations,
+                                           status: .undecided, because: [],
+                                           missing: evaluation.missing.map { MissingFact(path: $0.path, need: "exemption \(exemption.id): \($0.need)") }))
+            }
+        }
+        // An exemption that applies outranks those that might.
+        return notes.filter { $0.status == .applied } + notes.filter { $0.status == .undecided }
+    }
+
+    /// Fills `{path}` placeholders. Through a list, the element(s) the conditions matched
+    /// are named; otherwise every element's value.
+    private func render(_ template: MessageTemplate, record: Record, because: [Fact]) -> String {
+        let evaluator = Evaluator(record: record)
+        let bound = Set(because.flatMap { Engine.listPrefixes(of: $0.path) })
+        var text = ""
+        for segment in template.segments {
+            switch segment {
+            case .text(let piece): text += piece
+            case .field(let path):
+                if path.components == ["flow"] {
+                    text += because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)"
+                    continue
+                }
+                let candidates = evaluator.resolve(path, in: Evaluator.Scope(value: record.value, prefix: ""), fanOutLeaf: false)
+                let matching = candidates.filter { candidate in
+                    let prefixes = Engine.listPrefixes(of: candidate.path)
+                    return !prefixes.isEmpty && prefixes.allSatisfy { prefix in
+                        bound.contains(prefix) || !bound.contains { Engine.sameList(prefix, $0) }
+                    }
+                }
+                let chosen = matching.isEmpty ? candidates : matching
+                let values = chosen.compactMap { $0.value?.displayText }
+                text += values.isEmpty ? "(not given)" : values.joined(separator: ", ")
+            }
+        }
+        return text
+    }
+
+    /// `goods[1].hs` → [`goods[1]`]; nested lists give one prefix per level.
+    static func listPrefixes(of path: String) -> [String] {
+        var prefixes: [String] = []
+        var index = path.startIndex
+        while let close = path[index...].firstIndex(of: "]") {
+            prefixes.append(String(path[..<path.index(after: close)]))
+            index = path.index(after: close)
+        }
+        return prefixes
+    }
+
+    /// Whether two element prefixes name elements of the same list (`goods[0]`, `goods[2]`).
+    static func sameList(_ lhs: String, _ rhs: String) -> Bool {
+        guard let left = lhs.lastIndex(of: "["), let right = rhs.lastIndex(of: "[") else { return false }
+        return lhs[..<left] == rhs[..<right]
+    }
+
+    private func unique(_ facts: [MissingFact]) -> [MissingFact] {
+        var seen: Set<MissingFact> = []
+        return facts.filter { seen.insert($0).inserted }
+    }
+}

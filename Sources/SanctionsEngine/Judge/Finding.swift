@@ -1,0 +1,57 @@
+/// What one rule concludes about one record, with its reasons: the provision and its
+/// citations, the facts that triggered it, the facts still missing, and any exemption.
+public struct Finding: Sendable {
+    public let rule: String
+    public let title: String
+    public let verdict: Verdict
+    public let category: String
+    public let citations: [Citation]
+    public let message: String
+    /// Facts that held (the record's values that satisfied the conditions).
+    public let because: [Fact]
+    /// Facts that would decide the rule or an exemption.
+    public let missing: [MissingFact]
+    /// The exemption that applied, or that might apply but cannot be decided.
+    public let exemption: ExemptionNote?
+    /// Whether the rule's content was checked against the resolution text.
+    public let status: Rule.Status
+}
+
+/// An exemption considered for a finding.
+public struct ExemptionNote: Sendable {
+    public enum Status: String, Sendable {
+        /// It applies: the finding is `exempt`.
+        case applied
+        /// It might apply; the facts in `missing` would decide.
+        case undecided
+    }
+
+    public let id: String
+    public let title: String
+    public let citations: [Citation]
+    public let status: Status
+    /// Facts that made it apply (for `applied`).
+    public let because: [Fact]
+    public let missing: [MissingFact]
+}
+
+/// The assessment of one input record: its outcome (the worst finding), its findings,
+/// or the reason it could not be read.
+public struct RecordResult: Sendable {
+    public let id: String?
+    /// Its line in the input, when read from a file.
+    public let line: Int?
+    public let outcome: Outcome
+    /// Worst first, then by rule id.
+    public let findings: [Finding]
+    /// For `outcome == .error`: why the record could not be assessed.
+    public let error: String?
+
+    public init(id: String?, line: Int?, outcome: Outcome, findings: [Finding], error: String?) {
+        self.id = id
+        self.line = line
+        self.outcome = outcome
+        self.findings = findings
+        self.error = error
+    }
+}

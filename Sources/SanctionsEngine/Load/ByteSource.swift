@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+private func systemOpen(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 { Glibc.open(path, flags) }
+#elseif canImport(Darwin)
+import Darwin
+private func systemOpen(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 { Darwin.open(path, flags) }
+#endif
+
+/// Reads a file or standard input in large blocks and hands out lines, in bounded
+/// memory: the line reader under the JSON Lines and CSV readers.
+final class LineSource {
+    /// Longest line accepted; a longer one is reported as an error and skipped.
+    static let maxLineBytes = 16 * 1024 * 1024
+
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private(set) var lineNumber = 0
+
+    /// Opens `path` (`-` for standard input).
+    init(path: String) throws(InputError) {
+        if path == "-" {
+            descriptor = 0
+            ownsDescriptor = false
+        } else {
+            descriptor = try LineSource.open(path)
+            ownsDescriptor = true
+        }
+    }
+
+    deinit {
+        if ownsDescriptor { _ = close(descriptor) }
+    }
+
+    static func open(_ path: String) throws(InputError) -> Int32 {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw InputError(path: path, message: "no such file") }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            throw InputError(path: path, message: "is a directory: name the record files inside it")
+        }
+        let descriptor = systemOpen(path, O_RDONLY)
+        guard descriptor >= 0 else { throw InputError(path: path, message: "cannot be opened (permission?)") }
+        return descriptor
+    }
+
+    /// Reads the whole input (for JSON and YAML, which are not line-oriented).
+    func readAll() throws(InputError) -> [UInt8] {
+        while !atEnd { try fill() }
+        let rest = Array(buffer[start...])
+        buffer = []
+        start = 0
+        return rest
+    }
+
+    /// The next line without its line end (`\n` or `\r\n`), or nil at the end. A line
+    /// longer than ``maxLineBytes`` comes back as `.tooLong` and is skipped.
+    func nextLine() throws(InputError) -> Line? {
+        var scanFrom = start
+        while true {
+            if let newline = buffer[scanFrom...].firstIndex(of: 10) {
+                var end = newline
+                if end > start, buffer[end - 1] == 13 { end -= 1 }
+                lineNumber += 1
+                let line = Array(buffer[start..<end])
+                start = newline + 1
+                compact()
+                return .text(line)
+            }
+            if buffer.count - start > LineSource.maxLineBytes {
+                lineNumber += 1
+                try skipRestOfLine()
+                return .tooLong
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                lineNumber += 1
+                var line = Array(buffer[start...])
+                if line.last == 13 { line.removeLast() }
+                start = buffer.count
+                return .text(line)
+            }
+            scanFrom = buffer.count
+            try fill()
+        }
+    }
+
+    enum Line {
+        case text([UInt8])
+        case tooLong
+    }
+
+    private func skipRestOfLine() throws(InputError) {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 10) {
+                start = newline + 1
+                compact()
+                return
+            }
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            if atEnd { return }
+            try fill()
+        }
+    }
+
+    private func compact() {
+        if start > 1 << 20 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+    }
+
+    private func fill() throws(InputError) {
+        let chunk = 1 << 20
+        let oldCount = buffer.count
+        buffer.reserveCapacity(oldCount + chunk)
+        var readCount = 0
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        readCount = buffer.withUnsafeMutableBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return -1 }
+            return read(descriptor, base + oldCount, chunk)
+        }
+        guard readCount >= 0 else {
+            buffer.removeLast(chunk)
+            throw InputError(path: "", message: "read failed (errno \(errno))")
+        }
+        buffer.removeLast(chunk - readCount)
+        if readCount == 0 { atEnd = true }
+    }
+}
+
+/// An input that cannot be read at all (missing file, a directory, a read error):
+/// the run cannot go on, unlike a malformed record.
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}

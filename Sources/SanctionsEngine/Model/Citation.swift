@@ -1,0 +1,48 @@
+/// A reference to the text that makes a rule or an exemption law: resolution, year,
+/// paragraph, and optionally subparagraph and annex.
+///
+/// ```swift
+/// Citation(resolution: 2397, year: 2017, paragraph: "7").text  // "UNSCR 2397 (2017), para. 7"
+/// ```
+public struct Citation: Sendable, Hashable {
+    /// Whether the paragraph binds States ("decides") or only urges them ("calls upon").
+    public enum Obligation: String, Sendable, Hashable {
+        case decides
+        case callsUpon = "calls_upon"
+    }
+
+    public let resolution: Int
+    public let year: Int
+    public let paragraph: String?
+    /// `a`, or `a.iii` for (a)(iii).
+    public let subparagraph: String?
+    public let annex: String?
+    public let obligation: Obligation
+    /// One sentence in plain words: what the paragraph requires.
+    public let summary: String?
+
+    public init(resolution: Int, year: Int, paragraph: String?, subparagraph: String? = nil,
+                annex: String? = nil, obligation: Obligation = .decides, summary: String? = nil) {
+        self.resolution = resolution
+        self.year = year
+        self.paragraph = paragraph
+        self.subparagraph = subparagraph
+        self.annex = annex
+        self.obligation = obligation
+        self.summary = summary
+    }
+
+    /// The citation as analysts write it: `UNSCR 1718 (2006), para. 8(a)(iii)`,
+    /// `UNSCR 2321 (2016), para. 4, Annex IV`.
+    public var text: String {
+        var text = "UNSCR \(resolution) (\(year))"
+        if let paragraph {
+            text += ", para. \(paragraph)"
+            if let subparagraph {
+                text += subparagraph.split(separator: ".").map { "(\($0))" }.joined()
+            }
+        }
+        if let annex { text += ", Annex \(annex)" }
+        return text
+    }
+}

@@ -1,0 +1,43 @@
+/// Results as an analyst reads them on a terminal.
+public enum TextReport {
+    /// One record's result: a header line, then each finding with its citation, message,
+    /// the facts that triggered it, the facts missing and any exemption.
+    public static func render(_ result: RecordResult) -> String {
+        let place = result.line.map { " (line \($0))" } ?? ""
+        let header = "\(result.id ?? "(no id)")\(place): \(label(result.outcome))"
+        if result.outcome == .error { return header + "\n  " + (result.error ?? "unreadable record") + "\n" }
+        var lines = [header]
+        for finding in result.findings {
+            let citations = finding.citations.map(\.text).joined(separator: "; ")
+            lines.append("  \(label(Outcome(finding.verdict))) \(finding.rule) — \(citations)")
+            lines.append("    \(finding.message)")
+            if finding.status == .unverified { lines.append("    (rule marked unverified: see its note)") }
+            let facts = finding.because.filter(\.holds)
+            if !facts.isEmpty {
+                lines.append("    because: " + facts.map { "\($0.path) = \($0.value) (\($0.test))" }.joined(separator: "; "))
+            }
+            for missing in finding.missing { lines.append("    missing: \(missing.path) — needed to decide \(missing.need)") }
+            if let exemption = finding.exemption {
+                let cited = exemption.citations.map(\.text).joined(separator: "; ")
+                lines.append("    exemption \(exemption.status.rawValue): \(exemption.id) — \(exemption.title) (\(cited))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func render(_ summary: RunSummary) -> String {
+        let counts = Outcome.allCases.map { "\($0.rawValue) \(summary.count(of: $0))" }.joined(separator: ", ")
+        return "\(summary.records) records: \(counts)\nrules: \(summary.ruleCount) (\(summary.ruleDigest)); engine \(EngineInfo.version)\n"
+    }
+
+    static func label(_ outcome: Outcome) -> String {
+        switch outcome {
+        case .violation: return "VIOLATION"
+        case .possibleViolation: return "POSSIBLE VIOLATION"
+        case .notice: return "NOTICE"
+        case .exempt: return "EXEMPT"
+        case .clear: return "clear"
+        case .error: return "ERROR"
+        }
+    }
+}
