@@ -23,12 +23,12 @@ struct CSVReader {
     }
 
     init(text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
+        var lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false).makeIterator()
         var number = 0
         nextLine = {
             guard let line = lines.next() else { return nil }
             number += 1
-            var bytes = Array(line.utf8)
+            var bytes = Array(line)
             if bytes.last == 13 { bytes.removeLast() }
             return (number, bytes)
         }

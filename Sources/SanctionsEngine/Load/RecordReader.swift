@@ -40,9 +40,10 @@ public enum RecordReader {
         switch format {
         case .jsonl:
             var lineNumber = 0
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            // Split bytes, not Characters: "\r\n" is one Character in Swift.
+            for line in Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false) {
                 lineNumber += 1
-                var bytes = Array(line.utf8)
+                var bytes = Array(line)
                 if lineNumber == 1 { stripByteOrderMark(&bytes) }
                 if bytes.last == 13 { bytes.removeLast() }
                 if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }

@@ -92,9 +92,12 @@ enum YAMLSyntax {
         do {
             var result: [SyntaxNode] = []
             var budget = maxNodes
-            for node in try Yams.compose_all(yaml: text) {
+            var sequence = try Yams.compose_all(yaml: text)
+            while let node = sequence.next() {
                 result.append(try convert(node, file: file, budget: &budget))
             }
+            // The sequence stores a parse error instead of throwing it.
+            if let error = sequence.error { throw failure(from: error) }
             return result
         } catch let failure as Failure {
             throw failure
