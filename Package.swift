@@ -27,7 +27,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SanctionsEngineTests",
-            dependencies: ["SanctionsEngine"]
+            // The CLI tests run the built `sanctions` binary.
+            dependencies: ["SanctionsEngine", "sanctions"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import SanctionsEngine
+
+/// Runs the built `sanctions` binary, as users do.
+enum CLI {
+    static var binary: String {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        let candidates = [
+            testBinary.appendingPathComponent("sanctions").path,
+            Fixtures.path(".build/debug/sanctions"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = Fixtures.root
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    let engineRules = ["--rules", "Fixtures/engine/rules"]
+
+    @Test func jsonlGivesOneResultPerRecordInInputOrder() throws {
+        let run = try CLI.run(["assess", "--format", "jsonl"] + engineRules + ["Fixtures/records/formats/mixed.jsonl"])
+        #expect(run.status == 3, "some records are malformed: \(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 7)
+        let results = try lines.map { try JSONParser.parse(String($0)) }
+        #expect(results.map { $0["line"] } == (1...7).map { .number(Double($0)) })
+        #expect(results[0]["outcome"] == .string("violation"))
+        #expect(results[1]["outcome"] == .string("error"))
+        #expect(results[1]["id"] == .string("m-2"))
+        #expect(results[1]["error"]?.stringValue?.contains("not valid JSON") == true)
+        #expect(results[2]["outcome"] == .string("clear"))
+        #expect(results[3]["error"]?.stringValue?.contains("unknown kind 'spaceship'") == true)
+        #expect(results[4]["error"]?.stringValue?.contains("must be an object") == true)
+        #expect(results[6]["outcome"] == .string("violation"))
+        let finding = try #require(results[0]["findings"]?.arrayValue?.first)
+        #expect(finding["rule"] == .string("TEST-COAL-2371"))
+        #expect(finding["citations"]?.arrayValue?.first?["text"] == .string("UNSCR 2371 (2017), para. 8"))
+        #expect(finding["citations"]?.arrayValue?.first?["paragraph"] == .string("8"))
+        #expect(finding["because"]?.arrayValue?.isEmpty == false)
+        #expect(finding["missing"] == .array([]))
+        #expect(finding["exemption"] == nil)
+    }
+
+    @Test func jsonHasResultsAndASummaryForAudit() throws {
+        let run = try CLI.run(["assess", "--format", "json"] + engineRules + ["Fixtures/records/formats/three.yaml"])
+        #expect(run.status == 1)
+        let document = try JSONParser.parse(run.stdout)
+        #expect(document["results"]?.arrayValue?.count == 3)
+        let summary = try #require(document["summary"])
+        #expect(summary["records"] == .number(3))
+        #expect(summary["engine"]?["version"] == .string(EngineInfo.version))
+        #expect(summary["rules"]?["digest"] == .string(try Fixtures.engineRules().digest))
+        #expect(summary["outcomes"]?["violation"] == .number(2))
+        #expect(summary["outcomes"]?["possible_violation"] == .number(1))
+        #expect(summary["outcomes"]?["clear"] == .number(0))
+    }
+
+    @Test func textIsReadable() throws {
+        let run = try CLI.run(["assess", "--format", "text"] + engineRules + ["Fixtures/records/formats/three.csv"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("f-1 (line 2): VIOLATION"))
+        #expect(run.stdout.contains("UNSCR 2371 (2017), para. 8"))
+        #expect(run.stdout.contains("3 records: violation 2"))
+    }
+
+    @Test func exitCodes() throws {
+        let clean = try CLI.run(["assess", "--format", "jsonl"] + engineRules + ["-"],
+                                stdin: record(#""from":"CN","to":"JP","goods":[{"hs":"9503"}]"#) + "\n")
+        #expect(clean.status == 0)
+        #expect(clean.stdout.contains(#""outcome":"clear""#))
+        let found = try CLI.run(["assess", "--format", "jsonl"] + engineRules + ["-"],
+                                stdin: record(#""from":"KP","to":"CN","goods":[{"hs":"2701"}]"#) + "\n")
+        #expect(found.status == 1)
+        let missingFile = try CLI.run(["assess"] + engineRules + ["Fixtures/records/nope.jsonl"])
+        #expect(missingFile.status == 2)
+        #expect(missingFile.stderr.contains("no such file"))
+        let badRules = try CLI.run(["assess", "--rules", "Fixtures/engine/broken-rules", "Fixtures/records/formats/three.json"])
+        #expect(badRules.status == 2)
+        #expect(badRules.stderr.contains("broken.yaml:3:11: error:"))
+        let badArgument = try CLI.run(["assess", "--format", "xml", "Fixtures/records/formats/three.json"])
+        #expect(badArgument.status == 2)
+        let unknownExtension = try CLI.run(["assess"] + engineRules + ["README.md"])
+        #expect(unknownExtension.status == 2)
+        #expect(unknownExtension.stderr.contains("--input-format"))
+    }
+
+    @Test func theBundledRulebookIsUsedWithoutRulesOption() throws {
+        let run = try CLI.run(["assess", "--format", "jsonl", "Fixtures/records/sample.jsonl"])
+        #expect(run.status == 3, "the sample has one malformed record on purpose")
+        #expect(run.stdout.split(separator: "\n").count == 11)
+        #expect(run.stdout.contains(#""rule":"DPRK-COAL-IRON-EXPORT-2371""#))
+    }
+
+    @Test func rulesListsCitationsInEveryFormat() throws {
+        let text = try CLI.run(["rules"] + engineRules)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("TEST-COAL-2371"))
+        #expect(text.stdout.contains("UNSCR 2371 (2017), para. 8"))
+        let json = try JSONParser.parse(try CLI.run(["rules", "--format", "json"] + engineRules).stdout)
+        #expect(json["rules"]?.arrayValue?.count == 4)
+        let markdown = try CLI.run(["rules", "--format", "markdown"] + engineRules).stdout
+        #expect(markdown.contains("| `TEST-RUGS-2321` | luxury-goods | UNSCR 2321 (2016), para. 4, Annex IV |"))
+    }
+
+    @Test func helpExplainsWithExamples() throws {
+        let run = try CLI.run(["assess", "--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Exit status"))
+        #expect(run.stdout.contains("sanctions assess Fixtures/records/sample.jsonl"))
+    }
+}
