@@ -3,17 +3,25 @@
 public struct NamedList: Sendable {
     /// One entry: a name, its aliases and former names, and identifiers such as IMO numbers.
     public struct Entry: Sendable {
+        /// The primary name.
         public let name: String
         public let aliases: [String]
+        /// Earlier names (vessels).
         public let formerNames: [String]
+        /// Identifier values: IMO and MMSI numbers, passport numbers.
         public let identifiers: [String]
+        /// UN reference, e.g. `KPe.001`.
         public let reference: String?
+        /// When the entry was listed.
         public let listedOn: Day?
     }
 
+    /// The name rules use in `in_list`.
     public let id: String
     public let title: String
+    /// `names` or `designation`.
     public let kind: String
+    /// Publisher, document and date of the data.
     public let source: String?
     public let entries: [Entry]
     private let index: [String: Int]

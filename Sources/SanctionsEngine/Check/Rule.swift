@@ -7,10 +7,15 @@ public struct Rule: Sendable, Identifiable {
         case unverified
     }
 
+    /// Stable identifier, e.g. `DPRK-COAL-IRON-EXPORT-2371`.
     public let id: String
+    /// Short plain-words title.
     public let title: String
+    /// e.g. `sectoral-export-ban`, `luxury-goods`.
     public let category: String
+    /// Whether the content was checked against the resolution text.
     public let status: Status
+    /// What was checked, what is uncertain.
     public let note: String?
     /// Where the text was verified.
     public let source: String?
@@ -32,11 +37,13 @@ public struct Rule: Sendable, Identifiable {
 /// When a rule is law: from a date, possibly until a later paragraph replaced it, with
 /// an optional wind-down for contracts concluded before adoption.
 public struct InForce: Sendable {
+    /// First day in force.
     public let from: Day
     /// Last day in force.
     public let until: Day?
     /// The rule that replaced this one.
     public let supersededBy: String?
+    /// Contracts concluded before adoption that may still be performed for a while.
     public let windDown: WindDown?
 
     /// Whether a record covering `start`…`end` falls (at least partly) in the window.
@@ -47,15 +54,20 @@ public struct InForce: Sendable {
 
 /// Contracts concluded before `contractsBefore` may still be performed until `until`.
 public struct WindDown: Sendable {
+    /// Contracts concluded strictly before this day qualify.
     public let contractsBefore: Day
+    /// Last day on which they may be performed.
     public let until: Day
+    /// The text that grants it (the rule's first citation when empty).
     public let citations: [Citation]
 }
 
 /// An exemption: the provision applies, but not to records that meet these conditions.
 public struct Exemption: Sendable {
+    /// Identifier within the rule, e.g. `RAJIN-TRANSIT`.
     public let id: String
     public let title: String
+    /// The text that grants the exemption.
     public let citations: [Citation]
     public let note: String?
     let condition: Condition
@@ -66,7 +78,9 @@ public struct Exemption: Sendable {
 public struct RuleExamples: Sendable {
     /// One example record and what the rule must conclude of it.
     public struct Example: Sendable {
+        /// The example record.
         public let record: Value
+        /// Where it is in the rule file.
         public let position: SourcePosition
     }
 
@@ -76,7 +90,9 @@ public struct RuleExamples: Sendable {
     public let notice: [Example]
     /// Must yield no violation and no possible violation (clear, exempt or notice).
     public let notViolation: [Example]
+    /// Must yield a possible violation (a deciding fact missing).
     public let possibleViolation: [Example]
+    /// Must yield an exemption.
     public let exempt: [Example]
 
     /// Every example with the verdict it demands (`nil`: none of violation and possible violation).

@@ -1,11 +1,15 @@
 /// What one rule concludes about one record, with its reasons: the provision and its
 /// citations, the facts that triggered it, the facts still missing, and any exemption.
 public struct Finding: Sendable {
+    /// The rule's id.
     public let rule: String
+    /// The rule's title.
     public let title: String
     public let verdict: Verdict
     public let category: String
+    /// The provision: the rule's citations, the enforced paragraph first.
     public let citations: [Citation]
+    /// The rule's message with the record's values filled in.
     public let message: String
     /// Facts that held (the record's values that satisfied the conditions).
     public let because: [Fact]
@@ -26,8 +30,10 @@ public struct ExemptionNote: Sendable {
         case undecided
     }
 
+    /// The exemption's id (`wind-down` for a rule's wind-down).
     public let id: String
     public let title: String
+    /// The text that grants it.
     public let citations: [Citation]
     public let status: Status
     /// Facts that made it apply (for `applied`).
@@ -38,6 +44,7 @@ public struct ExemptionNote: Sendable {
 /// The assessment of one input record: its outcome (the worst finding), its findings,
 /// or the reason it could not be read.
 public struct RecordResult: Sendable {
+    /// The record's id, when it could be read.
     public let id: String?
     /// Its line in the input, when read from a file.
     public let line: Int?
@@ -47,6 +54,7 @@ public struct RecordResult: Sendable {
     /// For `outcome == .error`: why the record could not be assessed.
     public let error: String?
 
+    /// Creates a result.
     public init(id: String?, line: Int?, outcome: Outcome, findings: [Finding], error: String?) {
         self.id = id
         self.line = line

@@ -11,16 +11,22 @@ public struct Citation: Sendable, Hashable {
         case callsUpon = "calls_upon"
     }
 
+    /// Resolution number, e.g. 2397.
     public let resolution: Int
+    /// Year of adoption.
     public let year: Int
+    /// Operative paragraph, e.g. `"7"`.
     public let paragraph: String?
     /// `a`, or `a.iii` for (a)(iii).
     public let subparagraph: String?
+    /// Annex, e.g. `"IV"`.
     public let annex: String?
+    /// Whether the paragraph binds ("decides") or urges ("calls upon").
     public let obligation: Obligation
     /// One sentence in plain words: what the paragraph requires.
     public let summary: String?
 
+    /// Creates a citation.
     public init(resolution: Int, year: Int, paragraph: String?, subparagraph: String? = nil,
                 annex: String? = nil, obligation: Obligation = .decides, summary: String? = nil) {
         self.resolution = resolution

@@ -134,3 +134,25 @@ enum CLI {
         #expect(run.stdout.contains("sanctions assess Fixtures/records/sample.jsonl"))
     }
 }
+
+@Suite(.serialized) struct CLITestCommandTests {
+    @Test func testCommandPrintsFailuresTablesAndTheClosingLine() throws {
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("junit-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: junit) }
+        let run = try CLI.run(["test", "--rules", "Fixtures/engine/rules", "--junit", junit, "Fixtures/engine/cases"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("FAIL fixture-wrong-expectation / rug"))
+        #expect(run.stdout.contains("Cases by category"))
+        #expect(run.stdout.contains("Rules no case exercises"))
+        let last = run.stdout.split(separator: "\n").last.map(String.init)
+        #expect(last == "10 passed, 1 failed")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains(#"<testsuites tests="11" failures="1">"#))
+    }
+
+    @Test func testCommandPassesWhenEveryCaseHolds() throws {
+        let run = try CLI.run(["test", "--rules", "Fixtures/engine/rules", "Fixtures/engine/cases/coal-after-ban.yaml"])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.hasSuffix("10 passed, 0 failed\n"))
+    }
+}
