@@ -30,6 +30,8 @@ public struct Rule: Sendable, Identifiable {
     public let verdict: Verdict
     let message: MessageTemplate
     public let examples: RuleExamples
+    /// A quantity cap judged across a batch, when the provision sets one.
+    public let cap: Cap?
     /// The rule file and where the rule starts in it.
     public let position: SourcePosition
 }

@@ -9,7 +9,7 @@ struct RuleChecker {
     ]
     static let ruleKeys = [
         "id", "title", "category", "status", "note", "source", "citations", "in_force",
-        "applies_to", "when", "unless", "verdict", "message", "examples",
+        "applies_to", "when", "unless", "verdict", "message", "examples", "cap",
     ]
     static let citationKeys = ["resolution", "year", "paragraph", "subparagraph", "annex", "obligation", "summary"]
     static let exampleKeys = ["violation", "notice", "not_violation", "possible_violation", "exempt"]
@@ -72,6 +72,10 @@ struct RuleChecker {
         }
         let message = fields.required("message").flatMap { self.message($0) }
         let examples = fields.required("examples").flatMap { self.examples($0, verdict: verdict) }
+        let cap = fields.optional("cap").flatMap { self.cap($0) }
+        if fields.optional("cap") != nil && cap == nil && reader.diagnostics.count == before {
+            reader.error(fields.optional("cap") ?? node, "the cap could not be read")
+        }
         guard reader.diagnostics.count == before,
               let id, let title, let category, let citations, let inForce, let appliesTo, let condition,
               let verdict, let message, let examples
@@ -79,7 +83,7 @@ struct RuleChecker {
         return Rule(id: id, title: title, category: category, status: status, note: note, source: source,
                     citations: citations, inForce: inForce, appliesTo: appliesTo, condition: condition,
                     exemptions: exemptions, verdict: verdict, message: message, examples: examples,
-                    position: node.position)
+                    cap: cap, position: node.position)
     }
 
     static func isIdentifier(_ text: String) -> Bool {
@@ -327,6 +331,65 @@ struct RuleChecker {
             reader.error(node, "'\(key)' takes a 'currency' or a 'unit', not both")
             return nil
         }
+    }
+
+    func cap(_ node: SyntaxNode) -> Cap? {
+        guard let fields = reader.mapping(node, allowed: ["title", "citations", "counts", "items", "conversions", "periods", "alerts"],
+                                          what: "'cap'") else { return nil }
+        let title = fields.optional("title").flatMap { reader.text($0, "cap 'title'") }
+        let citations = fields.required("citations").flatMap { citationList($0) }
+        let counts = fields.optional("counts").flatMap { condition($0) }
+        let items = fields.required("items").flatMap { condition($0) }
+        var conversions: [Cap.Conversion] = []
+        for element in fields.optional("conversions").flatMap({ reader.list($0, "'conversions'") }) ?? [] {
+            guard let conversion = reader.mapping(element, allowed: ["from", "to", "factor", "basis"], what: "a conversion"),
+                  let from = conversion.required("from").flatMap({ reader.text($0, "'from'") }),
+                  let to = conversion.required("to").flatMap({ reader.text($0, "'to'") }),
+                  let factor = conversion.required("factor").flatMap({ reader.number($0, "'factor'") }),
+                  let basis = conversion.required("basis").flatMap({ reader.text($0, "'basis'") }) else { continue }
+            for (unit, key) in [(from, "from"), (to, "to")] where !Units.known.contains(unit) {
+                reader.error(conversion.required(key) ?? element, "unknown unit '\(unit)': expected one of \(Units.known.sorted().joined(separator: ", "))")
+            }
+            if factor <= 0 { reader.error(conversion.required("factor") ?? element, "'factor' must be positive") }
+            conversions.append(Cap.Conversion(from: from, to: to, factor: factor, basis: basis))
+        }
+        var periods: [Cap.Period] = []
+        if let list = fields.required("periods").flatMap({ reader.list($0, "'periods'") }) {
+            if list.isEmpty { reader.error(node, "'periods' needs at least one period") }
+            for element in list {
+                guard let period = reader.mapping(element, allowed: ["from", "until", "repeat", "limits"], what: "a cap period"),
+                      let from = period.required("from").flatMap({ reader.day($0, "period 'from'") }) else { continue }
+                let until = period.optional("until").flatMap { reader.day($0, "period 'until'") }
+                if let until, until < from { reader.error(period.optional("until") ?? element, "'until' \(until) is before 'from' \(from)") }
+                var repeatsYearly = false
+                if let repeatNode = period.optional("repeat") {
+                    switch reader.text(repeatNode, "'repeat'") {
+                    case "yearly"?: repeatsYearly = true
+                    case "none"?: repeatsYearly = false
+                    case let other?: reader.error(repeatNode, "'repeat' must be yearly or none, found '\(other)'")
+                    case nil: break
+                    }
+                }
+                var limits: [Cap.Limit] = []
+                for limitNode in period.required("limits").flatMap({ reader.list($0, "'limits'") }) ?? [] {
+                    guard let measure = measure(limitNode, "a limit") else { continue }
+                    switch measure {
+                    case .quantity(let amount, let unit): limits.append(Cap.Limit(amount: amount, unit: unit, currency: nil))
+                    case .money(let amount, let currency): limits.append(Cap.Limit(amount: amount, unit: nil, currency: currency))
+                    case .number: reader.error(limitNode, "a limit needs a 'unit' (bbl, t …) or a 'currency' (USD)")
+                    }
+                }
+                if limits.isEmpty { reader.error(element, "a cap period needs at least one limit") }
+                periods.append(Cap.Period(from: from, until: until, repeatsYearly: repeatsYearly, limits: limits))
+            }
+        }
+        let alerts = (fields.optional("alerts").flatMap { reader.list($0, "'alerts'") } ?? []).compactMap { reader.number($0, "an alert level") }
+        for level in alerts where !(0 < level && level < 100) {
+            reader.error(fields.optional("alerts") ?? node, "alert levels are percentages between 0 and 100, found \(level)")
+        }
+        guard let citations, let items, !periods.isEmpty else { return nil }
+        return Cap(title: title, citations: citations, counts: counts, items: items, conversions: conversions,
+                   periods: periods, alerts: alerts.sorted())
     }
 
     func message(_ node: SyntaxNode) -> MessageTemplate? {

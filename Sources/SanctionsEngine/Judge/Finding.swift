@@ -19,6 +19,24 @@ public struct Finding: Sendable {
     public let exemption: ExemptionNote?
     /// Whether the rule's content was checked against the resolution text.
     public let status: Rule.Status
+    /// For a cap finding: the period's totals at this record.
+    public let cap: CapStatus?
+
+    /// Creates a finding.
+    public init(rule: String, title: String, verdict: Verdict, category: String, citations: [Citation], message: String,
+                because: [Fact], missing: [MissingFact], exemption: ExemptionNote?, status: Rule.Status, cap: CapStatus? = nil) {
+        self.rule = rule
+        self.title = title
+        self.verdict = verdict
+        self.category = category
+        self.citations = citations
+        self.message = message
+        self.because = because
+        self.missing = missing
+        self.exemption = exemption
+        self.status = status
+        self.cap = cap
+    }
 }
 
 /// An exemption considered for a finding.

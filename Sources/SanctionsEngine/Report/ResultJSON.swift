@@ -31,6 +31,37 @@ public enum ResultJSON {
             ("because", JSONWriter.array(finding.because.map(encode))),
             ("missing", JSONWriter.array(finding.missing.map(encode))),
             ("exemption", finding.exemption.map(encode) ?? "null"),
+            ("cap", finding.cap.map(encode)),
+        ])
+    }
+
+    static func encode(_ cap: CapStatus) -> String {
+        JSONWriter.object([
+            ("period", JSONWriter.quote(cap.period)),
+            ("limit", Value.format(cap.limit.amount)),
+            ("measure", JSONWriter.quote(cap.limit.measure)),
+            ("before", Value.format(cap.before)),
+            ("amount", Value.format(cap.amount)),
+            ("after", Value.format(cap.after)),
+        ])
+    }
+
+    static func encode(_ total: CapLedger.Total) -> String {
+        JSONWriter.object([
+            ("rule", JSONWriter.quote(total.rule)),
+            ("period", JSONWriter.quote(total.period)),
+            ("from", JSONWriter.quote(total.window.lowerBound.description)),
+            ("until", JSONWriter.quote(total.window.upperBound.description)),
+            ("records", JSONWriter.number(total.records)),
+            ("limits", JSONWriter.array(total.lines.map { line in
+                JSONWriter.object([
+                    ("limit", Value.format(line.limit.amount)),
+                    ("measure", JSONWriter.quote(line.limit.measure)),
+                    ("total", Value.format(line.total)),
+                    ("unknown_records", JSONWriter.number(line.unknownRecords)),
+                    ("crossed_by", line.crossedBy.map(JSONWriter.quote) ?? "null"),
+                ])
+            })),
         ])
     }
 
@@ -82,6 +113,7 @@ public enum ResultJSON {
             ("inputs", JSONWriter.array(summary.inputs.map(JSONWriter.quote))),
             ("records", JSONWriter.number(summary.records)),
             ("outcomes", JSONWriter.object(Outcome.allCases.map { ($0.rawValue, JSONWriter.number(summary.count(of: $0))) })),
+            ("caps", JSONWriter.array(summary.capTotals.map(encode))),
         ])
     }
 }
@@ -98,6 +130,8 @@ public struct RunSummary: Sendable {
     public let inputs: [String]
     public private(set) var records = 0
     public private(set) var outcomes: [Outcome: Int] = [:]
+    /// Per-period cap totals of the run.
+    public var capTotals: [CapLedger.Total] = []
 
     public init(rulebook: Rulebook, inputs: [String]) {
         ruleCount = rulebook.rules.count

@@ -27,7 +27,17 @@ public enum TextReport {
 
     public static func render(_ summary: RunSummary) -> String {
         let counts = Outcome.allCases.map { "\($0.rawValue) \(summary.count(of: $0))" }.joined(separator: ", ")
-        return "\(summary.records) records: \(counts)\nrules: \(summary.ruleCount) (\(summary.ruleDigest)); engine \(EngineInfo.version)\n"
+        var text = "\(summary.records) records: \(counts)\nrules: \(summary.ruleCount) (\(summary.ruleDigest)); engine \(EngineInfo.version)\n"
+        if !summary.capTotals.isEmpty { text += "caps:\n" }
+        for total in summary.capTotals {
+            let lines = total.lines.map { line in
+                "\(CapLedger.format(line.total)) of \(line.limit)"
+                    + (line.unknownRecords > 0 ? " (+ \(line.unknownRecords) record(s) not counted)" : "")
+                    + (line.crossedBy.map { ", exceeded by \($0)" } ?? "")
+            }
+            text += "  \(total.rule) \(total.period): \(lines.joined(separator: "; ")) over \(total.records) record(s)\n"
+        }
+        return text
     }
 
     static func label(_ outcome: Outcome) -> String {

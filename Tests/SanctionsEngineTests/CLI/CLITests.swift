@@ -122,7 +122,7 @@ enum CLI {
         #expect(text.stdout.contains("TEST-COAL-2371"))
         #expect(text.stdout.contains("UNSCR 2371 (2017), para. 8"))
         let json = try JSONParser.parse(try CLI.run(["rules", "--format", "json"] + engineRules).stdout)
-        #expect(json["rules"]?.arrayValue?.count == 4)
+        #expect(json["rules"]?.arrayValue?.count == 5)
         let markdown = try CLI.run(["rules", "--format", "markdown"] + engineRules).stdout
         #expect(markdown.contains("| `TEST-RUGS-2321` | luxury-goods | UNSCR 2321 (2016), para. 4, Annex IV |"))
     }
@@ -145,14 +145,102 @@ enum CLI {
         #expect(run.stdout.contains("Cases by category"))
         #expect(run.stdout.contains("Rules no case exercises"))
         let last = run.stdout.split(separator: "\n").last.map(String.init)
-        #expect(last == "10 passed, 1 failed")
+        #expect(last == "12 passed, 1 failed")
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains(#"<testsuites tests="11" failures="1">"#))
+        #expect(xml.contains(#"<testsuites tests="13" failures="1">"#))
     }
 
     @Test func testCommandPassesWhenEveryCaseHolds() throws {
         let run = try CLI.run(["test", "--rules", "Fixtures/engine/rules", "Fixtures/engine/cases/coal-after-ban.yaml"])
         #expect(run.status == 0, "\(run.stdout)")
-        #expect(run.stdout.hasSuffix("10 passed, 0 failed\n"))
+        #expect(run.stdout.hasSuffix("12 passed, 0 failed\n"))
+    }
+}
+
+@Suite(.serialized) struct CLICapTests {
+    let rules = ["--rules", "Fixtures/engine/rules"]
+
+    /// Writes lines of the petroleum fixture to a temporary file.
+    func shard(_ name: String, ids: [String], in directory: URL) throws -> String {
+        let lines = try String(contentsOfFile: Fixtures.path("Fixtures/engine/records/petroleum-2018.jsonl"), encoding: .utf8)
+            .split(separator: "\n").filter { line in ids.contains { line.contains(#""id":"\#($0)""#) } }
+        let path = directory.appendingPathComponent(name).path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func outcomes(_ stdout: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for line in stdout.split(separator: "\n") {
+            let value = try JSONParser.parse(String(line))
+            if let id = value["id"]?.stringValue {
+                let findings = value["findings"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? []
+                result[id] = (value["outcome"]?.stringValue ?? "") + " " + findings.joined(separator: " | ")
+            }
+        }
+        return result
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("caps-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func capTotalsAppearInTheJSONSummary() throws {
+        let run = try CLI.run(["assess", "--format", "json"] + rules + ["Fixtures/engine/records/petroleum-2018.jsonl"])
+        let caps = try #require(try JSONParser.parse(run.stdout)["summary"]?["caps"]?.arrayValue)
+        #expect(caps.count == 2)
+        #expect(caps[0]["period"] == .string("2018"))
+        #expect(caps[0]["limits"]?.arrayValue?.first?["total"] == .number(551_000))
+        #expect(caps[0]["limits"]?.arrayValue?.first?["crossed_by"] == .string("p3"))
+        #expect(caps[1]["limits"]?.arrayValue?.first?["unknown_records"] == .number(1))
+    }
+
+    @Test func aStateFileCarriesTotalsToTheNextBatch() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let january = try shard("jan.jsonl", ids: ["p1", "p2"], in: directory)
+        let later = try shard("later.jsonl", ids: ["p3", "p4"], in: directory)
+        let state = directory.appendingPathComponent("state.json").path
+        _ = try CLI.run(["assess", "--format", "jsonl", "--state", state] + rules + [january])
+        let second = try outcomes(try CLI.run(["assess", "--format", "jsonl", "--state", state] + rules + [later]).stdout)
+        #expect(second["p3"]?.hasPrefix("violation 2018 total 550,000 bbl > 500,000") == true, "\(second)")
+        // Re-running a batch replaces its entries instead of counting them twice.
+        let again = try outcomes(try CLI.run(["assess", "--format", "jsonl", "--state", state] + rules + [later]).stdout)
+        #expect(again == second)
+    }
+
+    @Test func shardedRunsGiveTheSameFindingsAsOneRun() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Shard b holds the earliest record, so neither shard alone sees the year in order.
+        let a = try shard("a.jsonl", ids: ["p2", "p3", "p6"], in: directory)
+        let b = try shard("b.jsonl", ids: ["p1", "p4", "p5", "p7"], in: directory)
+        let whole = try outcomes(try CLI.run(["assess", "--format", "jsonl"] + rules + [a, b]).stdout)
+        #expect(whole["p3"]?.hasPrefix("violation") == true)
+
+        let stateA = directory.appendingPathComponent("a-state.json").path
+        let stateB = directory.appendingPathComponent("b-state.json").path
+        _ = try CLI.run(["assess", "--format", "jsonl", "--state", stateA] + rules + [a])
+        _ = try CLI.run(["assess", "--format", "jsonl", "--state", stateB] + rules + [b])
+        let merged = directory.appendingPathComponent("all.json").path
+        let merge = try CLI.run(["merge", stateA, stateB, "-o", merged])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        var sharded: [String: String] = [:]
+        for input in [a, b] {
+            let copy = directory.appendingPathComponent(UUID().uuidString + ".json").path
+            try FileManager.default.copyItem(atPath: merged, toPath: copy)
+            sharded.merge(try outcomes(try CLI.run(["assess", "--format", "jsonl", "--state", copy] + rules + [input]).stdout)) { first, _ in first }
+        }
+        #expect(sharded == whole)
+    }
+
+    @Test func capsWorkOnStandardInput() throws {
+        let text = try String(contentsOfFile: Fixtures.path("Fixtures/engine/records/petroleum-2018.jsonl"), encoding: .utf8)
+        let run = try CLI.run(["assess", "--format", "jsonl"] + rules + ["-"], stdin: text)
+        let results = try outcomes(run.stdout)
+        #expect(results.count == 7)
+        #expect(results["p3"]?.hasPrefix("violation") == true)
     }
 }

@@ -13,7 +13,7 @@ import Testing
 
     @Test func theEngineFixtureRulesLoad() throws {
         let rulebook = try Fixtures.engineRules()
-        #expect(rulebook.rules.map(\.id) == ["TEST-COAL-2371", "TEST-RUGS-2321", "TEST-WORKERS-2397", "TEST-WORKERS-CONCERN-2321"])
+        #expect(rulebook.rules.map(\.id) == ["TEST-COAL-2371", "TEST-PETROLEUM-2397", "TEST-RUGS-2321", "TEST-WORKERS-2397", "TEST-WORKERS-CONCERN-2321"])
         #expect(rulebook.lists["rajin-port-names"]?.entry(matching: "rason") != nil)
         let coal = try #require(rulebook.rules.first)
         #expect(coal.citations.first?.text == "UNSCR 2371 (2017), para. 8")

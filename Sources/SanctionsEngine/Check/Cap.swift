@@ -1,0 +1,82 @@
+/// A quantity cap a rule carries: supplies that count toward it, the periods it runs
+/// over, its limits, and the levels at which the 1718 Committee alerts States. Caps
+/// are judged across a batch, not per record (see ``CapLedger``).
+public struct Cap: Sendable {
+    /// One limit: a quantity in a unit, or a value in a currency. Several limits on one
+    /// cap ("USD 400,870,018 or 7,500,000 tons, whichever is lower") are each enforced.
+    public struct Limit: Sendable, CustomStringConvertible {
+        public let amount: Double
+        /// `bbl`, `t` … for a quantity limit.
+        public let unit: String?
+        /// `USD` … for a value limit.
+        public let currency: String?
+
+        /// The unit or currency totals against this limit are kept in.
+        public var measure: String { unit ?? currency ?? "" }
+
+        public var description: String { "\(CapLedger.format(amount)) \(measure)" }
+    }
+
+    /// A period the cap runs over: one window (`from`…`until`), or 12-month windows
+    /// repeating from `from` (calendar years when `from` is 1 January).
+    public struct Period: Sendable {
+        public let from: Day
+        public let until: Day?
+        public let repeatsYearly: Bool
+        public let limits: [Limit]
+
+        /// The window holding `day`, when the period covers it.
+        public func window(containing day: Day) -> ClosedRange<Day>? {
+            guard day >= from else { return nil }
+            if let until, day > until { return nil }
+            guard repeatsYearly else { return from...(until ?? Day(number: Int.max / 2)) }
+            var start = from
+            var years = max(0, day.year - from.year - 1)
+            start = from.addingYears(years)
+            while start.addingYears(1) <= day {
+                years += 1
+                start = from.addingYears(years)
+            }
+            var end = start.addingYears(1).adding(days: -1)
+            if let until, end > until { end = until }
+            return start...end
+        }
+    }
+
+    /// A conversion between units the resolutions do not set, with its basis stated.
+    public struct Conversion: Sendable {
+        public let from: String
+        public let to: String
+        public let factor: Double
+        public let basis: String
+    }
+
+    public let title: String?
+    /// The paragraph that sets the cap.
+    public let citations: [Citation]
+    /// Records that count toward the cap (nil: every record the rule applies to).
+    let counts: Condition?
+    /// Goods items whose quantity or value counts.
+    let items: Condition
+    public let conversions: [Conversion]
+    public let periods: [Period]
+    /// Percentages of a limit at which a notice is given (e.g. 75, 90, 95).
+    public let alerts: [Double]
+
+    /// Factor to convert `from` into `to`: the rule's conversions, then the engine's own.
+    func factor(from: String, to: String) -> Double? {
+        if let own = Units.factor(from: from, to: to) { return own }
+        if let direct = conversions.first(where: { $0.from == from && $0.to == to }) { return direct.factor }
+        if let inverse = conversions.first(where: { $0.from == to && $0.to == from }), inverse.factor != 0 { return 1 / inverse.factor }
+        return nil
+    }
+}
+
+extension Day {
+    /// The same calendar day `years` later (29 February becomes 28 February).
+    public func addingYears(_ years: Int) -> Day {
+        let (year, month, day) = Day.civil(from: number)
+        let target = year + years
+        return Day(number: Day.daysFromCivil(year: target, month: month, day: min(day, Day.daysIn(month: month, year: target))))
+    }
+}

@@ -1,0 +1,372 @@
+import Foundation
+
+/// Screens a name and identifiers against one designation list (`un-1718-entities`,
+/// `un-1718-individuals`, `un-1718-vessels`): identifiers first (IMO numbers exact), then
+/// names after normalisation (name, alias, former name), then a Jaro-Winkler score.
+///
+/// Built once per list; matching a record costs one hash lookup per identifier and per
+/// name, and one score per listed name only when nothing matched exactly.
+///
+/// ```swift
+/// if let entities = rulebook.lists["un-1718-entities"] {
+///     let matcher = NameMatcher(list: entities)
+///     let match = matcher.match(name: "Ocean Maritime Management Co., Ltd.", identifiers: [],
+///                               on: Day("2015-01-05"), threshold: 0.9)
+///     match?.kind               // .exactName
+///     match?.entry.reference    // "KPe.020"
+/// }
+/// ```
+public struct NameMatcher: Sendable {
+    /// One text of an entry (its name, an alias or a former name), prepared for comparison.
+    struct Candidate: Sendable {
+        /// The entry's position in the list.
+        let entry: Int
+        /// `.exactName`, `.alias` or `.formerName`: what the text is in the entry.
+        let kind: NameMatch.Kind
+        /// The text as the list prints it.
+        let text: String
+        let form: Form
+    }
+
+    /// A normalised name in the shapes the matcher compares.
+    struct Form: Sendable {
+        /// The normalised name without spaces: `NAM CHON GANG` and `NAMCHONGANG` are one name.
+        let key: String
+        /// `key` as scalar values, for Jaro-Winkler.
+        let scalars: [UInt32]
+        /// The distinctive part: the name without generic words, common surnames and numbers.
+        let core: [UInt32]
+        /// The numbers in the name (`JI SONG 6` → `["6"]`), which tell sister ships apart.
+        let numbers: [String]
+        /// How many letters the name has.
+        let letters: Int
+
+        init(normalized: String) {
+            let tokens = normalized.split(separator: " ").map(String.init)
+            key = tokens.joined()
+            scalars = key.unicodeScalars.map(\.value)
+            core = tokens.filter { token in
+                !NameMatcher.genericWords.contains(token) && !NameMatcher.commonSurnames.contains(token)
+                    && !NameMatcher.isNumber(token)
+            }.joined().unicodeScalars.map(\.value)
+            numbers = tokens.filter(NameMatcher.isNumber)
+            letters = key.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+        }
+    }
+
+    /// The list matched against.
+    public let list: NamedList
+    private let candidates: [Candidate]
+    /// Normalised key → the best candidate with that key (name before alias before former name,
+    /// then list order).
+    private let exactIndex: [String: Int]
+    /// Normalised identifier → (entry position, identifier as printed), first in list order.
+    private let identifierIndex: [String: (entry: Int, text: String)]
+
+    /// Prepares `list` for matching: normalises every name, alias and former name (and each
+    /// again without a parenthesised part, so `OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)`
+    /// is also `OCEAN MARITIME MANAGEMENT`), and indexes the identifiers.
+    public init(list: NamedList) {
+        self.list = list
+        var candidates: [Candidate] = []
+        var exactIndex: [String: Int] = [:]
+        var identifierIndex: [String: (entry: Int, text: String)] = [:]
+        for (position, entry) in list.entries.enumerated() {
+            let texts = [(NameMatch.Kind.exactName, entry.name)]
+                + entry.aliases.map { (NameMatch.Kind.alias, $0) }
+                + entry.formerNames.map { (NameMatch.Kind.formerName, $0) }
+            for (kind, text) in texts {
+                var seen: Set<String> = []
+                for variant in [text, NameMatcher.withoutParentheses(text)] {
+                    let form = Form(normalized: NameMatcher.normalize(variant))
+                    guard !form.key.isEmpty, seen.insert(form.key).inserted else { continue }
+                    let candidate = Candidate(entry: position, kind: kind, text: text, form: form)
+                    // An earlier entry keeps a key, unless this text is a better kind (a name over an alias).
+                    let kept = exactIndex[form.key].map { NameMatcher.rank(candidates[$0].kind) <= NameMatcher.rank(kind) }
+                    if kept != true { exactIndex[form.key] = candidates.count }
+                    candidates.append(candidate)
+                }
+            }
+            for identifier in entry.identifiers {
+                let key = NameMatcher.identifierKey(identifier)
+                if !key.isEmpty, identifierIndex[key] == nil { identifierIndex[key] = (position, identifier) }
+            }
+        }
+        self.candidates = candidates
+        self.exactIndex = exactIndex
+        self.identifierIndex = identifierIndex
+    }
+
+    /// The best match for a record's `name` and `identifiers` on `date`, or `nil`.
+    ///
+    /// An identifier (IMO number, MMSI, call sign, passport; spaces and an `IMO` prefix
+    /// ignored) beats any name. An exact match of the normalised name on a listed name, alias
+    /// or former name beats a fuzzy one. A fuzzy match counts only at or above `threshold`
+    /// (0…1) and only when the names agree on more than generic words and surnames: names
+    /// with fewer than 4 letters, names made only of generic words (`STAR SHIPPING`) or of a
+    /// surname and generic words (`KIM TRADING`), and vessels with different numbers
+    /// (`JI SONG 6`, `JI SONG 8`) never match fuzzily.
+    public func match(name: String?, identifiers: [String], on date: Day?, threshold: Double) -> NameMatch? {
+        for identifier in identifiers {
+            if let hit = identifierIndex[NameMatcher.identifierKey(identifier)] {
+                return result(entry: hit.entry, kind: .identifier, text: hit.text, score: 1, date: date)
+            }
+        }
+        guard let name else { return nil }
+        let form = Form(normalized: NameMatcher.normalize(name))
+        guard !form.key.isEmpty else { return nil }
+        if let index = exactIndex[form.key] {
+            let candidate = candidates[index]
+            return result(entry: candidate.entry, kind: candidate.kind, text: candidate.text, score: 1, date: date)
+        }
+        guard form.letters >= 4, !form.core.isEmpty else { return nil }
+        var best: (candidate: Candidate, score: Double)?
+        for candidate in candidates {
+            let other = candidate.form
+            guard other.letters >= 4, !other.core.isEmpty,
+                  form.numbers.isEmpty || other.numbers.isEmpty || form.numbers == other.numbers else { continue }
+            // The whole names may agree on KOREA … TRADING; the distinctive parts must agree too.
+            let score = min(NameMatcher.jaroWinkler(form.scalars, other.scalars),
+                            NameMatcher.jaroWinkler(form.core, other.core))
+            if score >= threshold, score > (best?.score ?? -1) { best = (candidate, score) }
+        }
+        guard let best else { return nil }
+        return result(entry: best.candidate.entry, kind: .fuzzy, text: best.candidate.text, score: best.score, date: date)
+    }
+
+    private func result(entry position: Int, kind: NameMatch.Kind, text: String, score: Double, date: Day?) -> NameMatch {
+        let entry = list.entries[position]
+        let early = date.flatMap { date in entry.listedOn.map { date < $0 } } ?? false
+        return NameMatch(entry: entry, kind: kind, matchedText: text, score: score, listedAfterDate: early)
+    }
+
+    private static func rank(_ kind: NameMatch.Kind) -> Int {
+        switch kind {
+        case .identifier: 0
+        case .exactName: 1
+        case .alias: 2
+        case .formerName: 3
+        case .fuzzy: 4
+        }
+    }
+}
+
+// MARK: - Normalisation
+
+extension NameMatcher {
+    /// A name as the matcher compares it:
+    ///
+    /// - upper case, diacritics stripped (McCune-Reischauer `Ŏ`, `Ŭ` → `O`, `U`);
+    /// - apostrophes deleted, not spaced: they mark aspiration (`CH'ONGSONG`) or a possessive
+    ///   (`PEOPLE’S`), inside a word;
+    /// - `&` → `AND`; other punctuation → a space; letters and digits split (`Buryong3`);
+    /// - romanisation and spelling variants unified (see `spellings`), token-initial `LY` → `RY`;
+    /// - `NO` before a number dropped (`BILLIONS NO. 18`, `Office No. 39` = `Office #39`);
+    /// - company forms dropped (see `companyForms`), unless nothing else is left.
+    ///
+    /// ```swift
+    /// NameMatcher.normalize("Ocean Maritime Management Co., Ltd.")  // "OCEAN MARITIME MANAGEMENT"
+    /// NameMatcher.normalize("Ch’oe Ch’un-yo’ng")                    // "CHOE CHUN YONG"
+    /// ```
+    public static func normalize(_ name: String) -> String {
+        var tokens: [String] = []
+        var current = String.UnicodeScalarView()
+        var currentIsDigit = false
+        func flush() {
+            if !current.isEmpty { tokens.append(String(current)) }
+            current = String.UnicodeScalarView()
+        }
+        for scalar in name.uppercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if apostrophes.contains(scalar) || scalar.properties.generalCategory == .nonspacingMark { continue }
+            if scalar == "&" {
+                flush()
+                tokens.append("AND")
+                continue
+            }
+            let isDigit = ("0"..."9").contains(scalar)
+            guard isDigit || scalar.properties.isAlphabetic else {
+                flush()
+                continue
+            }
+            if !current.isEmpty, isDigit != currentIsDigit { flush() }
+            current.append(scalar)
+            currentIsDigit = isDigit
+        }
+        flush()
+        tokens = tokens.map(spelling)
+        tokens = tokens.enumerated().filter { position, token in
+            !(token == "NO" && position + 1 < tokens.count && isNumber(tokens[position + 1]))
+        }.map(\.element)
+        let withoutForms = tokens.filter { !companyForms.contains($0) }
+        return (withoutForms.isEmpty ? tokens : withoutForms).joined(separator: " ")
+    }
+
+    /// One token in its unified spelling.
+    static func spelling(_ token: String) -> String {
+        if let unified = spellings[token] { return unified }
+        // Initial ㄹ is R in the DPRK's romanisation and L in others: the list has both
+        // LYONGAKSAN (alias of KPe.002) and RYONGAKSAN (KPi.005's comments).
+        if token.count > 2, token.hasPrefix("LY") { return "RY" + token.dropFirst(2) }
+        return token
+    }
+
+    /// Whole-token variants, each to the spelling the UN list uses. Only variants that name
+    /// one thing: voicing (`DAESONG`/`TAESONG`, `JANG`/`CHANG`) is not unified, because the
+    /// list holds two designated entities whose names differ only by it (KOREA TAESONG
+    /// TRADING COMPANY, and KOREA DAESONG GENERAL TRADING CORPORATION a.k.a. Korea Daesong
+    /// Trading Company); such variants are left to the fuzzy score.
+    static let spellings: [String: String] = [
+        // Korea in Spanish, Italian and older English spelling.
+        "COREA": "KOREA",
+        // 조선: both spellings appear in the list's aliases (Chosun/Choson International Chemicals).
+        "CHOSUN": "CHOSON",
+        // The DPRK writes aspirated ㅍ as PH; McCune-Reischauer's P'yŏngyang loses its mark here.
+        "PHYONGYANG": "PYONGYANG",
+        // The surname 리/이 (李): RI in the DPRK, LEE, YI or RHEE in the ROK, LI in Chinese.
+        "LI": "RI", "LEE": "RI", "YI": "RI", "RHEE": "RI",
+        // 박: PAK in the DPRK, PARK in the ROK.
+        "PARK": "PAK",
+        // 최: CHOE in the DPRK and McCune-Reischauer, CHOI in the ROK.
+        "CHOI": "CHOE",
+        // 정: JONG in the DPRK, JEONG in the ROK's Revised Romanisation (ㅓ = EO).
+        "JEONG": "JONG",
+        // Abbreviations in shipping documents; SHPG is in the list (KOREA ANSAN SHPG COMPANY).
+        "SHPG": "SHIPPING",
+        "INTL": "INTERNATIONAL",
+    ]
+
+    /// Legal forms dropped from company names: they say what kind of company, not which.
+    /// Words that tell designated entities apart (`BANK`, `TRADING`, `GENERAL`, `GROUP`,
+    /// `JV`) are kept; `SA`, `AG` and the like are not dropped, because `S.A.` splits into
+    /// single letters that could be part of a name.
+    static let companyForms: Set<String> = [
+        "CO", "COMPANY", "LTD", "LIMITED", "LLC", "INC", "INCORPORATED", "CORP", "CORPORATION",
+        "JSC", "PLC", "PTE", "GMBH", "FZE", "FZCO",
+    ]
+
+    /// Words common to many company and vessel names: agreeing on them alone is no match.
+    static let genericWords: Set<String> = [
+        "A", "AND", "OF", "THE", "FOR", "NEW",
+        "KOREA", "KOREAN", "DPRK", "CHOSON", "PYONGYANG", "HONG", "KONG", "CHINA",
+        "INTERNATIONAL", "GENERAL", "GLOBAL", "GROUP", "HOLDINGS", "ENTERPRISE", "ENTERPRISES",
+        "TRADING", "TRADE", "IMPORT", "EXPORT", "COMMERCIAL", "INVESTMENT", "SERVICES",
+        "INDUSTRY", "INDUSTRIES", "INDUSTRIAL", "TECHNOLOGY", "ENERGY", "OIL",
+        "BANK", "BANKING", "CREDIT", "JOINT", "VENTURE", "JV",
+        "SHIPPING", "SHIP", "MARINE", "MARITIME", "OCEAN", "SEA", "STAR", "LINE", "LINES",
+        "NAVIGATION", "LOGISTICS", "FREIGHT",
+    ]
+
+    /// The commonest Korean surnames (after `spellings`): two people sharing one are not alike.
+    static let commonSurnames: Set<String> = [
+        "KIM", "RI", "PAK", "CHOE", "JONG", "CHONG", "KANG", "CHO", "JO", "YUN", "JANG", "CHANG",
+        "HAN", "HWANG", "PAEK",
+    ]
+
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2018}", "\u{2019}", "\u{02BC}", "\u{02BB}", "`", "\u{00B4}"]
+
+    static func isNumber(_ token: String) -> Bool {
+        !token.isEmpty && token.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    /// `text` without its parenthesised parts: `DAEDONG CREDIT BANK (DCB)` → `DAEDONG CREDIT BANK `.
+    static func withoutParentheses(_ text: String) -> String {
+        var depth = 0
+        var kept = ""
+        for character in text {
+            switch character {
+            case "(", "（": depth += 1
+            case ")", "）": depth = max(0, depth - 1)
+            default: if depth == 0 { kept.append(character) }
+            }
+        }
+        return kept
+    }
+
+    /// An identifier as compared: letters and digits in upper case, an `IMO` prefix dropped
+    /// before a number (`IMO 8909575`, `imo8909575` and `8909575` are one).
+    static func identifierKey(_ identifier: String) -> String {
+        let key = NamedList.normalize(identifier)
+        if key.hasPrefix("IMO"), let first = key.dropFirst(3).unicodeScalars.first, ("0"..."9").contains(first) {
+            return String(key.dropFirst(3))
+        }
+        return key
+    }
+}
+
+// MARK: - Jaro-Winkler
+
+extension NameMatcher {
+    /// Jaro-Winkler similarity of two texts, 0…1, with the standard prefix scale 0.1 over at
+    /// most 4 characters, applied when the Jaro similarity exceeds 0.7.
+    ///
+    /// ```swift
+    /// NameMatcher.jaroWinkler("MARTHA", "MARHTA")  // 0.961…
+    /// ```
+    static func jaroWinkler(_ first: String, _ second: String) -> Double {
+        jaroWinkler(first.unicodeScalars.map(\.value), second.unicodeScalars.map(\.value))
+    }
+
+    static func jaroWinkler(_ first: [UInt32], _ second: [UInt32]) -> Double {
+        if first.isEmpty || second.isEmpty { return first.isEmpty && second.isEmpty ? 1 : 0 }
+        let window = max(0, max(first.count, second.count) / 2 - 1)
+        var firstMatched = [Bool](repeating: false, count: first.count)
+        var secondMatched = [Bool](repeating: false, count: second.count)
+        var matches = 0
+        for (position, scalar) in first.enumerated() {
+            let low = max(0, position - window)
+            let high = min(second.count - 1, position + window)
+            guard low <= high else { continue }
+            for other in low...high where !secondMatched[other] && second[other] == scalar {
+                firstMatched[position] = true
+                secondMatched[other] = true
+                matches += 1
+                break
+            }
+        }
+        guard matches > 0 else { return 0 }
+        var transpositions = 0
+        var other = 0
+        for (position, scalar) in first.enumerated() where firstMatched[position] {
+            while !secondMatched[other] { other += 1 }
+            if scalar != second[other] { transpositions += 1 }
+            other += 1
+        }
+        let m = Double(matches)
+        let jaro = (m / Double(first.count) + m / Double(second.count) + (m - Double(transpositions / 2)) / m) / 3
+        guard jaro > 0.7 else { return jaro }
+        var prefix = 0
+        while prefix < min(4, first.count, second.count), first[prefix] == second[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+}
+
+/// A list entry a record's name or identifier matched, with how and how well.
+public struct NameMatch: Sendable {
+    /// How a record matched a list entry, strongest first.
+    public enum Kind: String, Sendable, Hashable {
+        /// An identifier (IMO number, MMSI, call sign, passport) is the entry's.
+        case identifier
+        /// The normalised name is the entry's name.
+        case exactName = "exact_name"
+        /// The normalised name is one of the entry's aliases.
+        case alias
+        /// The normalised name is one of the entry's former names (vessels).
+        case formerName = "former_name"
+        /// The name is like one of the entry's names, at `score`.
+        case fuzzy
+    }
+
+    /// The list entry matched.
+    public let entry: NamedList.Entry
+    public let kind: Kind
+    /// The list's text that matched: the identifier, name, alias or former name as printed.
+    public let matchedText: String
+    /// 1.0 for an identifier or exact match; the Jaro-Winkler score for a fuzzy one.
+    public let score: Double
+    /// The record is dated before the entry's listing date: it cannot violate that listing.
+    public let listedAfterDate: Bool
+
+    /// `identifier` and exact matches are violations of the asset freeze; `fuzzy` ones are
+    /// possible violations.
+    public var isExact: Bool { kind != .fuzzy }
+}

@@ -1,0 +1,277 @@
+/// Running totals of capped supplies across a batch: the part of the law that cannot be
+/// judged one record at a time.
+///
+/// Records are added in any order; ``judge()`` orders each period's entries by date,
+/// ties broken by input order (source, then position in it), so shuffled input gives the
+/// same findings. The record that takes a total over a limit, and every later one in that
+/// period, is a violation citing the cap paragraph; a record crossing an alert level gets
+/// a notice; a record whose quantity cannot be counted is a possible violation, and the
+/// totals say how many such records there are.
+public struct CapLedger: Sendable {
+    /// One record's contribution to one cap.
+    public struct Entry: Sendable, Equatable {
+        public let rule: String
+        /// Rank of the input the record came from (order of the inputs across runs).
+        public let source: Int
+        /// Position of the record within its input (0-based).
+        public let index: Int
+        public let recordID: String
+        public let date: Day
+        /// Counted amounts by measure (`bbl`, `t`, `USD`).
+        public let amounts: [String: Double]
+        /// What could not be counted.
+        public let unknown: [MissingFact]
+        /// The measures in which this record's amount is incomplete.
+        public let uncounted: Set<String>
+    }
+
+    /// Totals of one cap over one period window, for the summary and reports.
+    public struct Total: Sendable {
+        public struct Line: Sendable {
+            public let limit: Cap.Limit
+            public let total: Double
+            /// Records whose amount in this measure could not be counted.
+            public let unknownRecords: Int
+            /// The record that took the total over the limit.
+            public let crossedBy: String?
+        }
+
+        public let rule: String
+        public let period: String
+        public let window: ClosedRange<Day>
+        public let records: Int
+        public let lines: [Line]
+    }
+
+    /// Where a record is: its input's rank and its position in that input.
+    public struct Key: Sendable, Hashable {
+        public let source: Int
+        public let index: Int
+
+        public init(source: Int, index: Int) {
+            self.source = source
+            self.index = index
+        }
+    }
+
+    private let rules: [Rule]
+    public private(set) var entries: [Entry] = []
+
+    /// A ledger for the capped rules of a rulebook.
+    public init(rulebook: Rulebook) {
+        rules = rulebook.rules.filter { $0.cap != nil }
+    }
+
+    /// Whether any rule carries a cap (if none, a batch needs no second pass).
+    public var isEmpty: Bool { rules.isEmpty }
+
+    /// Adds entries carried over from earlier runs or other shards.
+    public mutating func add(_ carried: [Entry]) { entries += carried }
+
+    /// Counts a record toward every cap that applies to it.
+    public mutating func add(_ record: Record, key: Key) {
+        for rule in rules {
+            guard let cap = rule.cap, rule.appliesTo.contains(record.kind),
+                  rule.inForce.covers(start: record.date, end: record.date),
+                  cap.periods.contains(where: { $0.window(containing: record.date) != nil }) else { continue }
+            if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key) { entries.append(entry) }
+        }
+    }
+
+    static func entry(for record: Record, rule: Rule, cap: Cap, key: Key) -> Entry? {
+        let evaluator = Evaluator(record: record)
+        var unknown: [MissingFact] = []
+        var uncounted: Set<String> = []
+        let measures = Set(cap.periods.flatMap { $0.limits.map(\.measure) })
+        if let counts = cap.counts {
+            let evaluation = evaluator.evaluate(counts)
+            switch evaluation.truth {
+            case .no: return nil
+            case .yes: break
+            case .unknown:
+                unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
+                uncounted = measures
+            }
+        }
+        var amounts: [String: Double] = [:]
+        var counted = false
+        let goods = record.value["goods"]?.arrayValue ?? []
+        for (position, item) in goods.enumerated() {
+            let prefix = "goods[\(position)]"
+            let evaluation = evaluator.evaluate(cap.items, in: Evaluator.Scope(value: item, prefix: prefix))
+            if evaluation.truth == .no { continue }
+            if evaluation.truth == .unknown {
+                unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
+                uncounted = measures
+                continue
+            }
+            counted = true
+            for measure in measures {
+                let isCurrency = cap.periods.contains { $0.limits.contains { $0.currency == measure } }
+                if isCurrency {
+                    guard case .number(let value)? = item["value"] else {
+                        unknown.append(MissingFact(path: "\(prefix).value", need: "the cap in \(measure)"))
+                        uncounted.insert(measure)
+                        continue
+                    }
+                    let currency = item["currency"]?.stringValue?.uppercased() ?? "USD"
+                    guard currency == measure else {
+                        unknown.append(MissingFact(path: "\(prefix).currency", need: "the cap in \(measure) (the value is in \(currency); currencies are not converted)"))
+                        uncounted.insert(measure)
+                        continue
+                    }
+                    amounts[measure, default: 0] += value
+                } else {
+                    guard case .number(let quantity)? = item["quantity"] else {
+                        unknown.append(MissingFact(path: "\(prefix).quantity", need: "the cap in \(measure)"))
+                        uncounted.insert(measure)
+                        continue
+                    }
+                    guard let unit = item["unit"]?.stringValue else {
+                        unknown.append(MissingFact(path: "\(prefix).unit", need: "the cap in \(measure)"))
+                        uncounted.insert(measure)
+                        continue
+                    }
+                    guard let factor = cap.factor(from: unit, to: measure) else {
+                        unknown.append(MissingFact(path: "\(prefix).unit", need: "the cap in \(measure) (\(unit) does not convert to \(measure): the rule gives no factor)"))
+                        uncounted.insert(measure)
+                        continue
+                    }
+                    amounts[measure, default: 0] += quantity * factor
+                }
+            }
+        }
+        guard counted || !unknown.isEmpty else { return nil }
+        return Entry(rule: rule.id, source: key.source, index: key.index, recordID: record.id, date: record.date,
+                     amounts: amounts, unknown: unknown, uncounted: uncounted)
+    }
+
+    /// The cap findings of every record, by key, and the totals of every period window.
+    public func judge() -> (findings: [Key: [Finding]], totals: [Total]) {
+        var findings: [Key: [Finding]] = [:]
+        var totals: [Total] = []
+        for rule in rules {
+            guard let cap = rule.cap else { continue }
+            let mine = entries.filter { $0.rule == rule.id }
+            for period in cap.periods {
+                var windows: [Day: [Entry]] = [:]
+                for entry in mine {
+                    if let window = period.window(containing: entry.date) { windows[window.lowerBound, default: []].append(entry) }
+                }
+                for start in windows.keys.sorted() {
+                    guard let group = windows[start], let window = period.window(containing: start) else { continue }
+                    let ordered = group.sorted { ($0.date, $0.source, $0.index) < ($1.date, $1.source, $1.index) }
+                    let label = CapLedger.label(window)
+                    var running: [String: Double] = [:]
+                    var unknownRecords: [String: Int] = [:]
+                    var crossedBy: [String: String] = [:]
+                    for entry in ordered {
+                        var verdict: Verdict?
+                        var lines: [String] = []
+                        var detail: CapStatus?
+                        for limit in period.limits {
+                            let measure = limit.measure
+                            let before = running[measure] ?? 0
+                            let amount = entry.amounts[measure] ?? 0
+                            let after = before + amount
+                            running[measure] = after
+                            if entry.uncounted.contains(measure) { unknownRecords[measure, default: 0] += 1 }
+                            let status = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
+                            if before > limit.amount {
+                                verdict = .violation
+                                detail = detail ?? status
+                                lines.append("\(label) total was already \(CapLedger.format(before)) \(measure) > \(CapLedger.format(limit.amount)); this record +\(CapLedger.format(amount))")
+                            } else if after > limit.amount {
+                                verdict = .violation
+                                detail = status
+                                crossedBy[measure] = crossedBy[measure] ?? entry.recordID
+                                lines.append("\(label) total \(CapLedger.format(after)) \(measure) > \(CapLedger.format(limit.amount)); this record +\(CapLedger.format(amount)) from \(CapLedger.format(before))")
+                            } else if verdict == nil {
+                                // The highest alert level this record takes the total to.
+                                if let level = cap.alerts.last(where: { before < limit.amount * $0 / 100 && after >= limit.amount * $0 / 100 }) {
+                                    verdict = .notice
+                                    detail = status
+                                    lines.append("\(label) total \(CapLedger.format(after)) \(measure) reaches \(CapLedger.format(level))% of the cap (\(CapLedger.format(limit.amount))); this record +\(CapLedger.format(amount)) from \(CapLedger.format(before))")
+                                }
+                            }
+                        }
+                        if verdict != .violation && !entry.uncounted.isEmpty {
+                            verdict = .possibleViolation
+                            let status = period.limits.first.map {
+                                CapStatus(period: label, limit: $0, before: (running[$0.measure] ?? 0) - (entry.amounts[$0.measure] ?? 0),
+                                          amount: entry.amounts[$0.measure] ?? 0, after: running[$0.measure] ?? 0)
+                            }
+                            detail = status
+                            lines.append("\(label): this record's amount cannot be counted toward the cap, so whether the cap is exceeded cannot be decided")
+                        }
+                        guard let verdict else { continue }
+                        let finding = Finding(
+                            rule: rule.id, title: cap.title ?? rule.title, verdict: verdict, category: rule.category,
+                            citations: cap.citations, message: lines.joined(separator: "; "),
+                            because: [Fact(path: "date", value: entry.date.description, test: "in the cap period \(label)", holds: true)],
+                            missing: verdict == .violation ? [] : entry.unknown, exemption: nil, status: rule.status, cap: detail)
+                        findings[Key(source: entry.source, index: entry.index), default: []].append(finding)
+                    }
+                    totals.append(Total(rule: rule.id, period: label, window: window, records: ordered.count, lines: period.limits.map {
+                        Total.Line(limit: $0, total: running[$0.measure] ?? 0, unknownRecords: unknownRecords[$0.measure] ?? 0,
+                                   crossedBy: crossedBy[$0.measure])
+                    }))
+                }
+            }
+        }
+        return (findings, totals)
+    }
+
+    /// `2024` for a calendar year, else `2017-10-01 to 2017-12-31`.
+    static func label(_ window: ClosedRange<Day>) -> String {
+        let start = window.lowerBound.description, end = window.upperBound.description
+        if start.hasSuffix("-01-01"), end.hasSuffix("-12-31"), start.prefix(4) == end.prefix(4) { return String(start.prefix(4)) }
+        return "\(start) to \(end)"
+    }
+
+    /// `530,000`; fractions to two places.
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        let whole = Int64(rounded.rounded(.towardZero))
+        var digits = String(abs(whole))
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits = String(digits.dropLast(3))
+        }
+        grouped = digits + grouped
+        let fraction = abs(rounded - Double(whole))
+        var text = (rounded < 0 ? "-" : "") + grouped
+        if fraction >= 0.005 {
+            let cents = Int((fraction * 100).rounded())
+            text += "." + (cents < 10 ? "0" : "") + String(cents)
+        }
+        return text
+    }
+}
+
+/// A cap's state at one record, attached to its cap finding.
+public struct CapStatus: Sendable {
+    /// `2024`, or `2017-10-01 to 2017-12-31`.
+    public let period: String
+    public let limit: Cap.Limit
+    /// The period's total before this record, in the limit's measure.
+    public let before: Double
+    /// This record's amount.
+    public let amount: Double
+    /// The total after it.
+    public let after: Double
+}
+
+extension RecordResult {
+    /// This result with cap findings added, findings re-ordered and the outcome recomputed.
+    public func adding(_ capFindings: [Finding]) -> RecordResult {
+        guard !capFindings.isEmpty, outcome != .error else { return self }
+        let findings = (self.findings + capFindings).sorted {
+            let left = Outcome($0.verdict), right = Outcome($1.verdict)
+            return left != right ? left > right : $0.rule < $1.rule
+        }
+        let outcome = findings.map { Outcome($0.verdict) }.max() ?? .clear
+        return RecordResult(id: id, line: line, outcome: outcome, findings: findings, error: error)
+    }
+}
