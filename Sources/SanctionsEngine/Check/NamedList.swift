@@ -12,8 +12,22 @@ public struct NamedList: Sendable {
         public let identifiers: [String]
         /// UN reference, e.g. `KPe.001`.
         public let reference: String?
-        /// When the entry was listed.
+        /// When the entry was listed (for vessels first identified in an earlier resolution's
+        /// annex, the day of that resolution: see docs/lists.md).
         public let listedOn: Day?
+        /// The resolution that listed it, when a resolution did (not the Committee).
+        public let listing: Citation?
+
+        init(name: String, aliases: [String], formerNames: [String], identifiers: [String],
+             reference: String?, listedOn: Day?, listing: Citation? = nil) {
+            self.name = name
+            self.aliases = aliases
+            self.formerNames = formerNames
+            self.identifiers = identifiers
+            self.reference = reference
+            self.listedOn = listedOn
+            self.listing = listing
+        }
     }
 
     /// The name rules use in `in_list`.

@@ -113,6 +113,16 @@ indirect enum Condition: Sendable {
     /// relative to the element).
     case some(FieldPath, Condition)
     case test(FieldTest)
+    /// The party or vessel objects at the path, screened against a designation list.
+    case screen(FieldPath, Screening)
+}
+
+/// Screening against a designation list: identifiers, then names, then a fuzzy score at
+/// or above the rule's threshold.
+struct Screening: Sendable {
+    let matcher: NameMatcher
+    let threshold: Double
+    let describe: String?
 }
 
 /// A dotted path into a record, split once.

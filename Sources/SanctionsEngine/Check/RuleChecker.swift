@@ -173,7 +173,7 @@ struct RuleChecker {
 
     func condition(_ node: SyntaxNode) -> Condition? {
         guard case .mapping(let pairs) = node.content else {
-            reader.error(node, "a condition must be a mapping: 'all:', 'any:', 'not:', 'some:' with 'where:', or 'field:' with one operator; found \(node.kindDescription)")
+            reader.error(node, "a condition must be a mapping: 'all:', 'any:', 'not:', 'some:' with 'where:', 'screen:' with 'against:', or 'field:' with one operator; found \(node.kindDescription)")
             return nil
         }
         let keys = pairs.compactMap { $0.key.scalarText }
@@ -191,6 +191,23 @@ struct RuleChecker {
                   let child = fields.required("not").flatMap(condition) else { return nil }
             return .not(child)
         }
+        if keys.contains("screen") {
+            guard let fields = reader.mapping(node, allowed: ["screen", "against", "threshold", "describe"], what: "a 'screen' condition"),
+                  let pathNode = fields.required("screen"), let path = self.path(pathNode),
+                  let listNode = fields.required("against"), let name = reader.text(listNode, "'against'"),
+                  let thresholdNode = fields.required("threshold"), let threshold = reader.number(thresholdNode, "'threshold'") else { return nil }
+            guard let list = lists[name] else {
+                let hint = suggestion(for: name, among: Array(lists.keys)).map { "; did you mean '\($0)'?" } ?? ""
+                reader.error(listNode, "no list named '\(name)' in Rules/lists\(hint)")
+                return nil
+            }
+            guard threshold > 0.5 && threshold <= 1 else {
+                reader.error(thresholdNode, "'threshold' is a name similarity between 0.5 and 1 (e.g. 0.92); found \(threshold)")
+                return nil
+            }
+            let describe = fields.optional("describe").flatMap { reader.text($0, "'describe'") }
+            return .screen(path, Screening(matcher: NameMatcher(list: list), threshold: threshold, describe: describe))
+        }
         if keys.contains("some") {
             guard let fields = reader.mapping(node, allowed: ["some", "where"], what: "a 'some' condition"),
                   let pathNode = fields.required("some"), let path = self.path(pathNode),
@@ -198,9 +215,9 @@ struct RuleChecker {
             return .some(path, child)
         }
         guard keys.contains("field") else {
-            let hint = keys.first.flatMap { suggestion(for: $0, among: ["all", "any", "not", "some", "field"] + RuleChecker.operators) }
+            let hint = keys.first.flatMap { suggestion(for: $0, among: ["all", "any", "not", "some", "screen", "field"] + RuleChecker.operators) }
                 .map { " (did you mean '\($0)'?)" } ?? ""
-            reader.error(node, "a condition needs 'all', 'any', 'not', 'some' or 'field'\(hint); found keys: \(keys.joined(separator: ", "))")
+            reader.error(node, "a condition needs 'all', 'any', 'not', 'some', 'screen' or 'field'\(hint); found keys: \(keys.joined(separator: ", "))")
             return nil
         }
         guard let fields = reader.mapping(node, allowed: ["field", "describe"] + RuleChecker.operators, what: "a field condition"),

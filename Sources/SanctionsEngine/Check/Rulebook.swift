@@ -206,7 +206,7 @@ enum ListFile {
         var entries: [NamedList.Entry] = []
         for element in elements {
             if case .scalar(let text, _) = element.content {
-                entries.append(NamedList.Entry(name: text, aliases: [], formerNames: [], identifiers: [], reference: nil, listedOn: nil))
+                entries.append(NamedList.Entry(name: text, aliases: [], formerNames: [], identifiers: [], reference: nil, listedOn: nil, listing: nil))
                 continue
             }
             guard case .mapping = element.content else {
@@ -220,9 +220,16 @@ enum ListFile {
             }
             func strings(_ key: String) -> [String] { value[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
             let identifiers = value["identifiers"]?.arrayValue?.compactMap { $0["value"]?.displayText } ?? []
-            let listedOn = value["listed_on"]?.stringValue.flatMap(Day.init)
+            // A vessel first identified in a resolution's annex is designated from that day.
+            let listedOn = (value["identified_on"] ?? value["listed_on"])?.stringValue.flatMap(Day.init)
+            var listing: Citation?
+            if case .number(let resolution)? = value["listing"]?["resolution"], case .number(let year)? = value["listing"]?["year"] {
+                listing = Citation(resolution: Int(resolution), year: Int(year), paragraph: nil,
+                                   summary: "The resolution that designated \(name).")
+            }
             entries.append(NamedList.Entry(name: name, aliases: strings("aliases"), formerNames: strings("former_names"),
-                                           identifiers: identifiers, reference: value["ref"]?.stringValue, listedOn: listedOn))
+                                           identifiers: identifiers, reference: value["ref"]?.stringValue, listedOn: listedOn,
+                                           listing: listing))
         }
         return NamedList(id: id, title: title, kind: kind, source: source, entries: entries)
     }

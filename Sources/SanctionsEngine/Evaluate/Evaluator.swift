@@ -33,7 +33,9 @@ struct Evaluator {
                 let evaluation = evaluate(child, in: scope)
                 switch evaluation.truth {
                 case .no: return Evaluation(truth: .no, facts: evaluation.facts, missing: [])
-                case .yes: result.facts += evaluation.facts
+                case .yes:
+                    result.facts += evaluation.facts
+                    result.citations += evaluation.citations
                 case .unknown:
                     unknown = true
                     result.facts += evaluation.facts
@@ -85,7 +87,71 @@ struct Evaluator {
                 : Evaluation(truth: .no, facts: falseFacts, missing: [])
         case .test(let test):
             return evaluate(test, in: scope)
+        case .screen(let path, let screening):
+            return screen(path, screening, in: scope)
         }
+    }
+
+    // MARK: Screening
+
+    /// Screens every party or vessel at the path. An identifier or exact name match listed
+    /// on or before the record's date holds; a fuzzy match is unknown (a person must confirm
+    /// the identity); a listing after the record's date, or no match, does not hold. A path
+    /// the record does not give names nobody to screen, so it does not hold.
+    func screen(_ path: FieldPath, _ screening: Screening, in scope: Scope) -> Evaluation {
+        var facts: [Fact] = []
+        var noFacts: [Fact] = []
+        var missing: [MissingFact] = []
+        var citations: [Citation] = []
+        let listTitle = screening.matcher.list.title
+        for candidate in resolve(path, in: scope, fanOutLeaf: true) {
+            guard let value = candidate.value else { continue }
+            var names: [String] = []
+            var identifiers: [String] = []
+            switch value {
+            case .string(let text): names = [text]
+            case .object:
+                names = [value["name"]?.stringValue].compactMap { $0 }
+                    + (value["aliases"]?.arrayValue ?? []).compactMap(\.stringValue)
+                    + (value["former_names"]?.arrayValue ?? []).compactMap(\.stringValue)
+                identifiers = [value["imo"], value["mmsi"]].compactMap { $0?.displayText }
+                    + (value["identifiers"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0["value"]?.displayText }
+            default: continue
+            }
+            // Identifiers first, then each name the record gives; the best match wins.
+            var best = screening.matcher.match(name: nil, identifiers: identifiers, on: record.date, threshold: screening.threshold)
+            var matchedName: String?
+            if best == nil {
+                for name in names {
+                    guard let match = screening.matcher.match(name: name, identifiers: [], on: record.date, threshold: screening.threshold) else { continue }
+                    if best == nil || (match.isExact && best?.isExact != true) || (match.isExact == best?.isExact && match.score > best?.score ?? 0) {
+                        best = match
+                        matchedName = name
+                    }
+                }
+            }
+            guard let match = best else { continue }
+            let entry = match.entry
+            let reference = entry.reference.map { " (\($0))" } ?? ""
+            let listed = entry.listedOn.map { ", listed \($0)" } ?? ""
+            let place = match.kind == .identifier ? candidate.path : candidate.path + (value.stringValue == nil ? ".name" : "")
+            let shown = match.kind == .identifier ? match.matchedText : (matchedName ?? "")
+            if match.listedAfterDate {
+                noFacts.append(Fact(path: place, value: shown, test: "matches \(entry.name)\(reference) on \(listTitle), but it was listed only on \(entry.listedOn?.description ?? "?"), after this record", holds: false))
+            } else if match.isExact {
+                let how = match.kind == .identifier ? "identifier" : match.kind.rawValue.replacingUnderscores()
+                facts.append(Fact(path: place, value: shown,
+                                  test: screening.describe ?? "is \(entry.name)\(reference) on \(listTitle)\(listed) (\(how) match: \(match.matchedText))",
+                                  holds: true))
+                if let listing = entry.listing, !citations.contains(listing) { citations.append(listing) }
+            } else {
+                let score = (match.score * 100).rounded() / 100
+                missing.append(MissingFact(path: place, need: "whether '\(shown)' is \(entry.name)\(reference) on \(listTitle)\(listed): name similarity \(score) to '\(match.matchedText)' (threshold \(screening.threshold))"))
+            }
+        }
+        if !facts.isEmpty { return Evaluation(truth: .yes, facts: facts, missing: [], citations: citations) }
+        if !missing.isEmpty { return Evaluation(truth: .unknown, facts: [], missing: missing) }
+        return Evaluation(truth: .no, facts: noFacts, missing: [])
     }
 
     // MARK: Field tests
@@ -335,4 +401,9 @@ extension Operator {
         default: return false
         }
     }
+}
+
+extension String {
+    /// `former_name` → `former name`.
+    func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
 }

@@ -31,6 +31,8 @@ struct Evaluation: Sendable {
     var facts: [Fact]
     /// For `unknown`, the facts that would decide it.
     var missing: [MissingFact]
+    /// Citations the facts add to the rule's own (the resolution that listed a designated party).
+    var citations: [Citation] = []
 
     static let empty = Evaluation(truth: .yes, facts: [], missing: [])
 }

@@ -34,8 +34,12 @@ public struct NameMatcher: Sendable {
         let key: String
         /// `key` as scalar values, for Jaro-Winkler.
         let scalars: [UInt32]
-        /// The distinctive part: the name without generic words, common surnames and numbers.
+        /// The distinctive words: those that are no generic word, common surname or number.
+        let coreTokens: [[UInt32]]
+        /// The distinctive words joined.
         let core: [UInt32]
+        /// The common surnames in the name, each in one spelling (`JO` and `CHO` are `CHO`).
+        let surnames: Set<String>
         /// The numbers in the name (`JI SONG 6` → `["6"]`), which tell sister ships apart.
         let numbers: [String]
         /// How many letters the name has.
@@ -45,12 +49,37 @@ public struct NameMatcher: Sendable {
             let tokens = normalized.split(separator: " ").map(String.init)
             key = tokens.joined()
             scalars = key.unicodeScalars.map(\.value)
-            core = tokens.filter { token in
-                !NameMatcher.genericWords.contains(token) && !NameMatcher.commonSurnames.contains(token)
+            coreTokens = tokens.filter { token in
+                !NameMatcher.genericWords.contains(token) && NameMatcher.commonSurnames[token] == nil
                     && !NameMatcher.isNumber(token)
-            }.joined().unicodeScalars.map(\.value)
+            }.map { $0.unicodeScalars.map(\.value) }
+            core = coreTokens.flatMap { $0 }
+            surnames = Set(tokens.compactMap { NameMatcher.commonSurnames[$0] })
             numbers = tokens.filter(NameMatcher.isNumber)
             letters = key.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+        }
+
+        /// Whether a fuzzy score between the two names can mean anything: both have 4 letters
+        /// or more and a distinctive word, their numbers and surnames do not differ, and every
+        /// distinctive word of the name with fewer of them (of both, when as many) is like a
+        /// word of the other (`KIM CHOL SAM` and `KIM CHOL NAM` are two people).
+        func isComparable(with other: Form) -> Bool {
+            guard letters >= 4, other.letters >= 4, !coreTokens.isEmpty, !other.coreTokens.isEmpty,
+                  numbers.isEmpty || other.numbers.isEmpty || numbers == other.numbers,
+                  surnames.isEmpty || other.surnames.isEmpty || !surnames.isDisjoint(with: other.surnames)
+            else { return false }
+            if coreTokens.count < other.coreTokens.count { return isCovered(by: other) }
+            if coreTokens.count > other.coreTokens.count { return other.isCovered(by: self) }
+            return isCovered(by: other) && other.isCovered(by: self)
+        }
+
+        /// Every distinctive word is like (Jaro-Winkler 0.84 or more: `CHOL`/`CHUL`, not
+        /// `YONG`/`SONG`) a distinctive word of `other`, or of `other` written as one word.
+        private func isCovered(by other: Form) -> Bool {
+            coreTokens.allSatisfy { token in
+                NameMatcher.jaroWinkler(token, other.core) >= 0.84
+                    || other.coreTokens.contains { NameMatcher.jaroWinkler(token, $0) >= 0.84 }
+            }
         }
     }
 
@@ -104,8 +133,10 @@ public struct NameMatcher: Sendable {
     /// or former name beats a fuzzy one. A fuzzy match counts only at or above `threshold`
     /// (0…1) and only when the names agree on more than generic words and surnames: names
     /// with fewer than 4 letters, names made only of generic words (`STAR SHIPPING`) or of a
-    /// surname and generic words (`KIM TRADING`), and vessels with different numbers
-    /// (`JI SONG 6`, `JI SONG 8`) never match fuzzily.
+    /// surname and generic words (`KIM TRADING`), people with different surnames or with one
+    /// given name in common (`KIM CHOL SAM`, `KIM CHOL NAM`), and vessels with different
+    /// numbers (`JI SONG 6`, `JI SONG 8`) never match fuzzily. The score is the lower of the
+    /// Jaro-Winkler similarity of the whole names and that of their distinctive words.
     public func match(name: String?, identifiers: [String], on date: Day?, threshold: Double) -> NameMatch? {
         for identifier in identifiers {
             if let hit = identifierIndex[NameMatcher.identifierKey(identifier)] {
@@ -119,12 +150,11 @@ public struct NameMatcher: Sendable {
             let candidate = candidates[index]
             return result(entry: candidate.entry, kind: candidate.kind, text: candidate.text, score: 1, date: date)
         }
-        guard form.letters >= 4, !form.core.isEmpty else { return nil }
+        guard form.letters >= 4, !form.coreTokens.isEmpty else { return nil }
         var best: (candidate: Candidate, score: Double)?
         for candidate in candidates {
             let other = candidate.form
-            guard other.letters >= 4, !other.core.isEmpty,
-                  form.numbers.isEmpty || other.numbers.isEmpty || form.numbers == other.numbers else { continue }
+            guard form.isComparable(with: other) else { continue }
             // The whole names may agree on KOREA … TRADING; the distinctive parts must agree too.
             let score = min(NameMatcher.jaroWinkler(form.scalars, other.scalars),
                             NameMatcher.jaroWinkler(form.core, other.core))
@@ -256,10 +286,14 @@ extension NameMatcher {
         "NAVIGATION", "LOGISTICS", "FREIGHT",
     ]
 
-    /// The commonest Korean surnames (after `spellings`): two people sharing one are not alike.
-    static let commonSurnames: Set<String> = [
-        "KIM", "RI", "PAK", "CHOE", "JONG", "CHONG", "KANG", "CHO", "JO", "YUN", "JANG", "CHANG",
-        "HAN", "HWANG", "PAEK",
+    /// The commonest Korean surnames (after `spellings`), each to one spelling of the surname:
+    /// two people who share one are not alike for that, and two whose surnames differ are
+    /// two people. `JO`/`CHO` and `JANG`/`CHANG` are one surname in two romanisations (the
+    /// list gives Jo Chun Ryong for CHO CHUN RYONG, Jang Chang Ha for CHANG CHANG HA).
+    static let commonSurnames: [String: String] = [
+        "KIM": "KIM", "RI": "RI", "PAK": "PAK", "CHOE": "CHOE", "JONG": "JONG", "CHONG": "JONG",
+        "KANG": "KANG", "CHO": "CHO", "JO": "CHO", "YUN": "YUN", "JANG": "JANG", "CHANG": "JANG",
+        "HAN": "HAN", "HWANG": "HWANG", "PAEK": "PAEK",
     ]
 
     private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2018}", "\u{2019}", "\u{02BC}", "\u{02BB}", "`", "\u{00B4}"]

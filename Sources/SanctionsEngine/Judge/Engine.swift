@@ -84,8 +84,9 @@ public struct Engine: Sendable {
         } else {
             verdict = rule.verdict
         }
+        let citations = rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
         return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
-                       citations: rule.citations, message: render(rule.message, record: record, because: evaluation.facts),
+                       citations: citations, message: render(rule.message, record: record, because: evaluation.facts),
                        because: [inForceFact] + evaluation.facts, missing: unique(missing), exemption: exemption,
                        status: rule.status)
     }

@@ -1,0 +1,62 @@
+import Testing
+@testable import SanctionsEngine
+
+/// `screen:` conditions against the real 1718 lists shipped in Rules/lists.
+@Suite struct ScreeningTests {
+    let rulebook: Rulebook
+
+    init() throws {
+        rulebook = try Rulebook.bundled()
+    }
+
+    func screen(_ path: String, _ list: String, _ json: String) throws -> Evaluation {
+        let condition = try compileCondition("screen: \(path)\nagainst: \(list)\nthreshold: 0.9", rulebook: rulebook)
+        return try evaluate(condition, json)
+    }
+
+    @Test func anIdentifierMatchHoldsWhateverTheName() throws {
+        let evaluation = try screen("vessel", "un-1718-vessels", record(#""vessel":{"name":"SOME OTHER NAME","imo":"8909575"}"#, date: "2017-01-01"))
+        #expect(evaluation.truth == .yes)
+        #expect(evaluation.facts.first?.path == "vessel")
+        #expect(evaluation.facts.first?.test.contains("identifier match") == true)
+        #expect(evaluation.citations.map(\.text) == ["UNSCR 2270 (2016)"])
+    }
+
+    @Test func aRecordBeforeTheListingDateIsNotAViolationOfIt() throws {
+        let evaluation = try screen("vessel", "un-1718-vessels", record(#""vessel":{"name":"CHONG BONG","imo":"8909575"}"#, date: "2016-03-01"))
+        #expect(evaluation.truth == .no)
+        #expect(evaluation.facts.first?.test.contains("listed only on 2016-03-02") == true)
+    }
+
+    @Test func namesAliasesAndFormerNamesMatchAfterNormalisation() throws {
+        let company = try screen("parties", "un-1718-entities", record(#""parties":[{"role":"buyer","name":"Acme"},{"role":"seller","name":"Korea Mining Development Trading Corp."}]"#, date: "2012-01-01"))
+        #expect(company.truth == .yes)
+        #expect(company.facts.first?.path == "parties[1].name")
+        let alias = try screen("parties", "un-1718-entities", record(#""parties":[{"role":"seller","name":"komid"}]"#, date: "2012-01-01"))
+        #expect(alias.truth == .yes)
+        let former = try screen("vessel", "un-1718-vessels", record(#""vessel":{"name":"Greenlight"}"#, date: "2017-01-01"))
+        #expect(former.truth == .yes)
+        #expect(former.facts.first?.test.contains("former name") == true)
+    }
+
+    @Test func aFuzzyMatchIsUnknownAndShowsTheEntryAndScore() throws {
+        let evaluation = try screen("parties", "un-1718-entities", record(#""parties":[{"role":"seller","name":"Korea Minning Development Trading Corp"}]"#, date: "2012-01-01"))
+        #expect(evaluation.truth == .unknown)
+        let need = try #require(evaluation.missing.first?.need)
+        #expect(need.contains("KOREA MINING DEVELOPMENT TRADING CORPORATION (KPe.001)"))
+        #expect(need.contains("name similarity 0.9"))
+    }
+
+    @Test func commonWordsSharedSurnamesAndAbsentPartiesDoNotMatch() throws {
+        for name in ["Kim Trading Co", "Star Shipping Ltd", "Korea", "Pak Trading"] {
+            let evaluation = try screen("parties", "un-1718-entities", record(#""parties":[{"role":"seller","name":"\#(name)"}]"#, date: "2019-01-01"))
+            #expect(evaluation.truth == .no, "\(name)")
+        }
+        #expect(try screen("parties", "un-1718-entities", record("", date: "2019-01-01")).truth == .no)
+    }
+
+    @Test func screeningMistakesAreExplained() {
+        #expect(throws: TestFailure.self) { try compileCondition("screen: parties\nagainst: un-1718-entitys\nthreshold: 0.9", rulebook: rulebook) }
+        #expect(throws: TestFailure.self) { try compileCondition("screen: parties\nagainst: un-1718-entities\nthreshold: 3", rulebook: rulebook) }
+    }
+}
