@@ -17,9 +17,12 @@ public struct NamedList: Sendable {
         public let listedOn: Day?
         /// The resolution that listed it, when a resolution did (not the Committee).
         public let listing: Citation?
+        /// The measures that apply to it (designated vessels: asset freeze, port-entry ban …).
+        public let measures: [String]
 
         init(name: String, aliases: [String], formerNames: [String], identifiers: [String],
-             reference: String?, listedOn: Day?, listing: Citation? = nil) {
+             reference: String?, listedOn: Day?, listing: Citation? = nil, measures: [String] = []) {
+            self.measures = measures
             self.name = name
             self.aliases = aliases
             self.formerNames = formerNames
@@ -39,6 +42,12 @@ public struct NamedList: Sendable {
     public let source: String?
     public let entries: [Entry]
     private let index: [String: Int]
+
+    /// The same list restricted to entries under any of `measures`.
+    func restricted(to measures: [String]) -> NamedList {
+        NamedList(id: id, title: title, kind: kind, source: source,
+                  entries: entries.filter { !Set($0.measures).isDisjoint(with: measures) })
+    }
 
     init(id: String, title: String, kind: String, source: String?, entries: [Entry]) {
         self.id = id

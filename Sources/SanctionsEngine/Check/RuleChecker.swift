@@ -192,14 +192,21 @@ struct RuleChecker {
             return .not(child)
         }
         if keys.contains("screen") {
-            guard let fields = reader.mapping(node, allowed: ["screen", "against", "threshold", "describe"], what: "a 'screen' condition"),
+            guard let fields = reader.mapping(node, allowed: ["screen", "against", "measures", "threshold", "describe"], what: "a 'screen' condition"),
                   let pathNode = fields.required("screen"), let path = self.path(pathNode),
                   let listNode = fields.required("against"), let name = reader.text(listNode, "'against'"),
                   let thresholdNode = fields.required("threshold"), let threshold = reader.number(thresholdNode, "'threshold'") else { return nil }
-            guard let list = lists[name] else {
+            guard var list = lists[name] else {
                 let hint = suggestion(for: name, among: Array(lists.keys)).map { "; did you mean '\($0)'?" } ?? ""
                 reader.error(listNode, "no list named '\(name)' in Rules/lists\(hint)")
                 return nil
+            }
+            if let measuresNode = fields.optional("measures"), let measures = reader.texts(measuresNode, "'measures'") {
+                let known = Set(list.entries.flatMap(\.measures))
+                for measure in measures where !known.contains(measure) {
+                    reader.error(measuresNode, "no entry of '\(name)' is under the measure '\(measure)' (its measures: \(known.sorted().joined(separator: ", ")))")
+                }
+                list = list.restricted(to: measures)
             }
             guard threshold > 0.5 && threshold <= 1 else {
                 reader.error(thresholdNode, "'threshold' is a name similarity between 0.5 and 1 (e.g. 0.92); found \(threshold)")

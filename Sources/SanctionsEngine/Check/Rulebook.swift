@@ -229,7 +229,7 @@ enum ListFile {
             }
             entries.append(NamedList.Entry(name: name, aliases: strings("aliases"), formerNames: strings("former_names"),
                                            identifiers: identifiers, reference: value["ref"]?.stringValue, listedOn: listedOn,
-                                           listing: listing))
+                                           listing: listing, measures: strings("measures")))
         }
         return NamedList(id: id, title: title, kind: kind, source: source, entries: entries)
     }

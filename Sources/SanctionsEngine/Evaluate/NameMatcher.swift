@@ -154,11 +154,12 @@ public struct NameMatcher: Sendable {
         var best: (candidate: Candidate, score: Double)?
         for candidate in candidates {
             let other = candidate.form
-            guard form.isComparable(with: other) else { continue }
-            // The whole names may agree on KOREA … TRADING; the distinctive parts must agree too.
+            // The whole names may agree on KOREA … TRADING; the distinctive words must agree too.
             let score = min(NameMatcher.jaroWinkler(form.scalars, other.scalars),
                             NameMatcher.jaroWinkler(form.core, other.core))
-            if score >= threshold, score > (best?.score ?? -1) { best = (candidate, score) }
+            if score >= threshold, score > (best?.score ?? -1), form.isComparable(with: other) {
+                best = (candidate, score)
+            }
         }
         guard let best else { return nil }
         return result(entry: best.candidate.entry, kind: .fuzzy, text: best.candidate.text, score: best.score, date: date)

@@ -200,4 +200,16 @@ import Testing
             }
         }
     }
+
+    @Test func scratchTiming() throws {
+        let lists = try Rulebook.bundled().lists
+        let m = NameMatcher(list: try #require(lists["un-1718-entities"]))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var n = 0
+        for i in 0..<5000 {
+            if m.match(name: "Korea Minning Development Trading Corp \(i % 7)", identifiers: [], on: nil, threshold: 0.9) != nil { n += 1 }
+        }
+        print("TIMING", clock.now - start, n)
+    }
 }
