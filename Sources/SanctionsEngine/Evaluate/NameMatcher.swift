@@ -154,9 +154,13 @@ public struct NameMatcher: Sendable {
         var best: (candidate: Candidate, score: Double)?
         for candidate in candidates {
             let other = candidate.form
+            let floor = max(threshold, best?.score ?? threshold)
+            guard NameMatcher.jaroWinklerBound(form.scalars.count, other.scalars.count) >= floor,
+                  NameMatcher.jaroWinklerBound(form.core.count, other.core.count) >= floor else { continue }
             // The whole names may agree on KOREA … TRADING; the distinctive words must agree too.
-            let score = min(NameMatcher.jaroWinkler(form.scalars, other.scalars),
-                            NameMatcher.jaroWinkler(form.core, other.core))
+            let whole = NameMatcher.jaroWinkler(form.scalars, other.scalars)
+            guard whole >= floor else { continue }
+            let score = min(whole, NameMatcher.jaroWinkler(form.core, other.core))
             if score >= threshold, score > (best?.score ?? -1), form.isComparable(with: other) {
                 best = (candidate, score)
             }
@@ -344,34 +348,45 @@ extension NameMatcher {
     static func jaroWinkler(_ first: [UInt32], _ second: [UInt32]) -> Double {
         if first.isEmpty || second.isEmpty { return first.isEmpty && second.isEmpty ? 1 : 0 }
         let window = max(0, max(first.count, second.count) / 2 - 1)
-        var firstMatched = [Bool](repeating: false, count: first.count)
-        var secondMatched = [Bool](repeating: false, count: second.count)
-        var matches = 0
-        for (position, scalar) in first.enumerated() {
-            let low = max(0, position - window)
-            let high = min(second.count - 1, position + window)
-            guard low <= high else { continue }
-            for other in low...high where !secondMatched[other] && second[other] == scalar {
-                firstMatched[position] = true
-                secondMatched[other] = true
-                matches += 1
-                break
+        // Names are short: the match flags live on the stack, not in two arrays per call.
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: first.count + second.count) { flags in
+            flags.initialize(repeating: false)
+            var matches = 0
+            for (position, scalar) in first.enumerated() {
+                let low = max(0, position - window)
+                let high = min(second.count - 1, position + window)
+                guard low <= high else { continue }
+                for other in low...high where !flags[first.count + other] && second[other] == scalar {
+                    flags[position] = true
+                    flags[first.count + other] = true
+                    matches += 1
+                    break
+                }
             }
+            guard matches > 0 else { return 0 }
+            var transpositions = 0
+            var other = 0
+            for (position, scalar) in first.enumerated() where flags[position] {
+                while !flags[first.count + other] { other += 1 }
+                if scalar != second[other] { transpositions += 1 }
+                other += 1
+            }
+            let m = Double(matches)
+            let jaro = (m / Double(first.count) + m / Double(second.count) + (m - Double(transpositions / 2)) / m) / 3
+            guard jaro > 0.7 else { return jaro }
+            var prefix = 0
+            while prefix < min(4, first.count, second.count), first[prefix] == second[prefix] { prefix += 1 }
+            return jaro + Double(prefix) * 0.1 * (1 - jaro)
         }
-        guard matches > 0 else { return 0 }
-        var transpositions = 0
-        var other = 0
-        for (position, scalar) in first.enumerated() where firstMatched[position] {
-            while !secondMatched[other] { other += 1 }
-            if scalar != second[other] { transpositions += 1 }
-            other += 1
-        }
-        let m = Double(matches)
-        let jaro = (m / Double(first.count) + m / Double(second.count) + (m - Double(transpositions / 2)) / m) / 3
-        guard jaro > 0.7 else { return jaro }
-        var prefix = 0
-        while prefix < min(4, first.count, second.count), first[prefix] == second[prefix] { prefix += 1 }
-        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+
+    /// The highest Jaro-Winkler similarity two texts of these lengths can have (all of the
+    /// shorter matching, in order, with a full prefix): a cheap test before the score.
+    static func jaroWinklerBound(_ first: Int, _ second: Int) -> Double {
+        guard first > 0, second > 0 else { return first == second ? 1 : 0 }
+        let shorter = Double(min(first, second))
+        let jaro = (shorter / Double(first) + shorter / Double(second) + 1) / 3
+        return jaro + Double(min(4, first, second)) * 0.1 * (1 - jaro)
     }
 }
 
