@@ -71,10 +71,9 @@ public struct NamedList: Sendable {
         index[NamedList.normalize(text)].map { entries[$0] }
     }
 
-    /// Upper-case letters and digits only: `"Rajin "`, `"RAJIN"` and `"ra-jin"` are one name.
+    /// The name as the screening matcher normalises it, without spaces: `"Rajin "`,
+    /// `"RAJIN"` and `"ra-jin"` are one name, and so are `"Tu-204"` and `"TU 204"`.
     public static func normalize(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.uppercased().unicodeScalars.filter {
-            $0.properties.isAlphabetic || ("0"..."9").contains($0)
-        }))
+        String(NameMatcher.normalize(text).unicodeScalars.filter { $0 != " " })
     }
 }

@@ -34,6 +34,9 @@ public struct NameMatcher: Sendable {
         let key: String
         /// `key` as scalar values, for Jaro-Winkler.
         let scalars: [UInt32]
+        /// `scalars` with the surnames first, for names written in Western order (the list
+        /// gives Chang-Su Han for HAN JANG SU).
+        let surnameFirst: [UInt32]
         /// The distinctive words: those that are no generic word, common surname or number.
         let coreTokens: [[UInt32]]
         /// The distinctive words joined.
@@ -49,6 +52,9 @@ public struct NameMatcher: Sendable {
             let tokens = normalized.split(separator: " ").map(String.init)
             key = tokens.joined()
             scalars = key.unicodeScalars.map(\.value)
+            let surnamesFirst = tokens.filter { NameMatcher.commonSurnames[$0] != nil }
+                + tokens.filter { NameMatcher.commonSurnames[$0] == nil }
+            surnameFirst = surnamesFirst.joined().unicodeScalars.map(\.value)
             coreTokens = tokens.filter { token in
                 !NameMatcher.genericWords.contains(token) && NameMatcher.commonSurnames[token] == nil
                     && !NameMatcher.isNumber(token)
@@ -136,7 +142,8 @@ public struct NameMatcher: Sendable {
     /// surname and generic words (`KIM TRADING`), people with different surnames or with one
     /// given name in common (`KIM CHOL SAM`, `KIM CHOL NAM`), and vessels with different
     /// numbers (`JI SONG 6`, `JI SONG 8`) never match fuzzily. The score is the lower of the
-    /// Jaro-Winkler similarity of the whole names and that of their distinctive words.
+    /// Jaro-Winkler similarity of the whole names (surname first or as written, whichever is
+    /// higher) and that of their distinctive words.
     public func match(name: String?, identifiers: [String], on date: Day?, threshold: Double) -> NameMatch? {
         for identifier in identifiers {
             if let hit = identifierIndex[NameMatcher.identifierKey(identifier)] {
@@ -158,7 +165,10 @@ public struct NameMatcher: Sendable {
             guard NameMatcher.jaroWinklerBound(form.scalars.count, other.scalars.count) >= floor,
                   NameMatcher.jaroWinklerBound(form.core.count, other.core.count) >= floor else { continue }
             // The whole names may agree on KOREA … TRADING; the distinctive words must agree too.
-            let whole = NameMatcher.jaroWinkler(form.scalars, other.scalars)
+            var whole = NameMatcher.jaroWinkler(form.scalars, other.scalars)
+            if whole < floor, form.surnameFirst != form.scalars || other.surnameFirst != other.scalars {
+                whole = max(whole, NameMatcher.jaroWinkler(form.surnameFirst, other.surnameFirst))
+            }
             guard whole >= floor else { continue }
             let score = min(whole, NameMatcher.jaroWinkler(form.core, other.core))
             if score >= threshold, score > (best?.score ?? -1), form.isComparable(with: other) {
@@ -246,7 +256,7 @@ extension NameMatcher {
     }
 
     /// Whole-token variants, each to the spelling the UN list uses. Only variants that name
-    /// one thing: voicing (`DAESONG`/`TAESONG`, `JANG`/`CHANG`) is not unified, because the
+    /// one thing: voicing (`DAESONG`/`TAESONG`, `JIN`/`CHIN`) is not unified, because the
     /// list holds two designated entities whose names differ only by it (KOREA TAESONG
     /// TRADING COMPANY, and KOREA DAESONG GENERAL TRADING CORPORATION a.k.a. Korea Daesong
     /// Trading Company); such variants are left to the fuzzy score.
@@ -408,6 +418,7 @@ public struct NameMatch: Sendable {
 
     /// The list entry matched.
     public let entry: NamedList.Entry
+    /// How it matched: by identifier, exactly on a name, alias or former name, or fuzzily.
     public let kind: Kind
     /// The list's text that matched: the identifier, name, alias or former name as printed.
     public let matchedText: String

@@ -11,6 +11,7 @@ import Testing
         entry("HAO FAN 2", identifiers: ["9999902"], listedOn: "2018-03-30"),
         entry("HAO FAN 6", listedOn: "2018-03-30"),
         entry("KIM JONG SIK", aliases: ["Kim Cho'ng-sik"], listedOn: "2013-03-07"),
+        entry("KIM CHOL NAM", listedOn: "2016-03-02"),
         entry("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", listedOn: "2014-07-28"),
         entry("WOORY STAR", listedOn: "2018-03-30"),
         entry("ALPHA TRADING", listedOn: nil),
@@ -120,6 +121,11 @@ import Testing
         #expect(match("Kim Trading Co") == nil)
         #expect(match("Kim Jong Un") == nil)
         #expect(match("Kim Myong Ho") == nil)
+        // One given name in common, or another surname, is another person.
+        #expect(match("Kim Chol Sam", threshold: 0.8) == nil)
+        #expect(match("Cho Chol Nam", threshold: 0.8) == nil)
+        #expect(match("Kim Chul Nam")?.kind == .fuzzy)
+        #expect(match("Chol Nam Kim")?.kind == .fuzzy)
         // A sister ship: a different number is another vessel.
         #expect(match("HAO FAN 3", threshold: 0.8) == nil)
         #expect(match("HAO FAN 2")?.kind == .exactName)
@@ -182,34 +188,5 @@ import Testing
         let early = entities.match(name: "KOMID", identifiers: [], on: Day("2009-01-15"), threshold: 0.9)
         #expect(early?.listedAfterDate == true)
         #expect(komid.listedAfterDate == false)
-    }
-
-    @Test func scratchSweep() throws {
-        let lists = try Rulebook.bundled().lists
-        for id in ["un-1718-individuals", "un-1718-entities", "un-1718-vessels"] {
-            let list = try #require(lists[id])
-            for (i, e) in list.entries.enumerated() {
-                var others = list.entries
-                others.remove(at: i)
-                let m = NameMatcher(list: NamedList(id: id, title: id, kind: "d", source: nil, entries: others))
-                for text in [e.name] + e.aliases + e.formerNames {
-                    if let hit = m.match(name: text, identifiers: [], on: nil, threshold: 0.85) {
-                        print("SWEEP \(id): \(text) -> \(hit.matchedText) [\(hit.entry.reference ?? "")] \(hit.kind) \(hit.score)")
-                    }
-                }
-            }
-        }
-    }
-
-    @Test func scratchTiming() throws {
-        let lists = try Rulebook.bundled().lists
-        let m = NameMatcher(list: try #require(lists["un-1718-entities"]))
-        let clock = ContinuousClock()
-        let start = clock.now
-        var n = 0
-        for i in 0..<5000 {
-            if m.match(name: "Korea Minning Development Trading Corp \(i % 7)", identifiers: [], on: nil, threshold: 0.9) != nil { n += 1 }
-        }
-        print("TIMING", clock.now - start, n)
     }
 }
