@@ -71,8 +71,9 @@ public struct CapLedger: Sendable {
     /// Counts a record toward every cap that applies to it.
     public mutating func add(_ record: Record, key: Key) {
         for rule in rules {
+            // A cap runs over the periods its paragraph sets, which may outlast the rule's
+            // per-record window (2375 para. 14's cap ran to 31 December 2017).
             guard let cap = rule.cap, rule.appliesTo.contains(record.kind),
-                  rule.inForce.covers(start: record.date, end: record.date),
                   cap.periods.contains(where: { $0.window(containing: record.date) != nil }) else { continue }
             if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key) { entries.append(entry) }
         }

@@ -42,9 +42,11 @@ public enum CaseCheck {
         let engine = Engine(rulebook: rulebook)
         var results: [Outcome] = []
         for historical in cases {
+            // A case's records are one batch, so caps count across them.
+            let batch = engine.assess(batch: historical.records.map { RawRecord(line: $0.position.line, value: .success($0.value)) })
             for expectation in historical.expectations {
-                guard let (value, position) = historical.records.first(where: { $0.value["id"]?.displayText == expectation.record }) else { continue }
-                let result = engine.assess(RawRecord(line: position.line, value: .success(value)))
+                guard let index = historical.records.firstIndex(where: { $0.value["id"]?.displayText == expectation.record }) else { continue }
+                let result = batch.results[index]
                 var problems: [String] = []
                 if result.outcome != expectation.outcome {
                     problems.append("expected \(expectation.outcome.rawValue), got \(result.outcome.rawValue)"

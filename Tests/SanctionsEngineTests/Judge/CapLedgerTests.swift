@@ -118,3 +118,50 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The caps the bundled rulebook carries: 2397 para. 5, 2397 para. 4, 2375 para. 14, 2321 para. 26.
+@Suite struct RulebookCapTests {
+    func batch(_ lines: [String]) throws -> [String: RecordResult] {
+        let engine = Engine(rulebook: try Rulebook.bundled())
+        var raws: [RawRecord] = []
+        try RecordReader.read(text: lines.joined(separator: "\n"), format: .jsonl) { raws.append($0) }
+        return Dictionary(uniqueKeysWithValues: engine.assess(batch: raws).results.compactMap { result in result.id.map { ($0, result) } })
+    }
+
+    func petroleum(_ id: String, _ date: String, _ barrels: Int) -> String {
+        #"{"id":"\#(id)","kind":"shipment","date":"\#(date)","from":"RU","to":"KP","notified":true,"purpose":"livelihood","goods":[{"hs":"271019","description":"diesel","quantity":\#(barrels),"unit":"bbl"}]}"#
+    }
+
+    @Test func refinedPetroleumOverTheYearlyCapCites2397Paragraph5() throws {
+        let results = try batch([
+            petroleum("a", "2019-02-01", 200_000), petroleum("b", "2019-05-01", 200_000),
+            petroleum("c", "2019-09-01", 200_000), petroleum("d", "2020-01-10", 200_000),
+        ])
+        #expect(results["a"]?.outcome == .exempt, "notified, livelihood, within the cap")
+        #expect(results["b"]?.outcome == .notice, "400,000 of 500,000 is past the 75 per cent alert")
+        let crossing = try #require(results["c"]?.findings.first { $0.cap != nil })
+        #expect(crossing.verdict == .violation)
+        #expect(crossing.citations.map(\.text) == ["UNSCR 2397 (2017), para. 5"])
+        #expect(crossing.message.hasPrefix("2019 total 600,000 bbl > 500,000"))
+        #expect(results["d"]?.outcome == .exempt, "2020 starts a new period")
+    }
+
+    @Test func crudeOilInTonnesCountsWithTheParagraphsOwnRatio() throws {
+        let crude = #"{"id":"x","kind":"shipment","date":"2018-03-01","from":"CN","to":"KP","goods":[{"hs":"2709","quantity":530000,"unit":"t"}]}"#
+        let finding = try #require(try batch([crude])["x"]?.findings.first { $0.cap != nil })
+        #expect(finding.verdict == .violation)
+        #expect(finding.citations.first?.text == "UNSCR 2397 (2017), para. 4")
+        #expect(finding.message.contains("525,000"))
+    }
+
+    @Test func dprkCoalExportsOverThe2321CapAreViolations() throws {
+        let coal = { (id: String, date: String, tons: Int) in
+            #"{"id":"\#(id)","kind":"shipment","date":"\#(date)","from":"KP","to":"CN","purpose":"livelihood","goods":[{"hs":"2701","quantity":\#(tons),"unit":"t","value":1000}]}"#
+        }
+        let results = try batch([coal("early", "2017-02-01", 7_000_000), coal("late", "2017-03-01", 600_000)])
+        let crossing = try #require(results["late"]?.findings.first { $0.cap != nil })
+        #expect(crossing.verdict == .violation)
+        #expect(crossing.citations.first?.text == "UNSCR 2321 (2016), para. 26")
+        #expect(results["early"]?.findings.contains { $0.cap?.limit.measure == "t" && $0.verdict == .violation } == false)
+    }
+}
