@@ -45,51 +45,42 @@ struct Evaluator {
             if unknown { result.truth = .unknown }
             return result
         case .any(let children):
-            var falseFacts: [Fact] = []
-            var missing: [MissingFact] = []
-            var unknown = false
-            for child in children {
-                let evaluation = evaluate(child, in: scope)
-                switch evaluation.truth {
-                case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [])
-                case .no: falseFacts += evaluation.facts
-                case .unknown:
-                    unknown = true
-                    missing += evaluation.missing
-                }
-            }
-            return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
-                : Evaluation(truth: .no, facts: falseFacts, missing: [])
+            return Evaluator.disjunction(children.lazy.map { evaluate($0, in: scope) })
         case .not(let child):
             let evaluation = evaluate(child, in: scope)
             return Evaluation(truth: evaluation.truth.negated, facts: evaluation.facts, missing: evaluation.missing)
         case .some(let path, let child):
-            let candidates = resolve(path, in: scope, fanOutLeaf: true)
-            var missing: [MissingFact] = []
-            var falseFacts: [Fact] = []
-            var unknown = false
-            for candidate in candidates {
+            return Evaluator.disjunction(resolve(path, in: scope, fanOutLeaf: true).lazy.map { candidate in
                 guard let element = candidate.value else {
-                    unknown = true
-                    missing.append(MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies"))
-                    continue
+                    return Evaluation(truth: .unknown, facts: [],
+                                      missing: [MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies")])
                 }
-                let evaluation = evaluate(child, in: Scope(value: element, prefix: candidate.path))
-                switch evaluation.truth {
-                case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [])
-                case .no: falseFacts += evaluation.facts
-                case .unknown:
-                    unknown = true
-                    missing += evaluation.missing
-                }
-            }
-            return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
-                : Evaluation(truth: .no, facts: falseFacts, missing: [])
+                return evaluate(child, in: Scope(value: element, prefix: candidate.path))
+            })
         case .test(let test):
             return evaluate(test, in: scope)
         case .screen(let path, let screening):
             return screen(path, screening, in: scope)
         }
+    }
+
+    /// Kleene "or" over evaluations computed one by one: the first that holds is the
+    /// answer (with its facts and citations); else unknown with every missing fact; else no.
+    static func disjunction<S: Sequence>(_ evaluations: S) -> Evaluation where S.Element == Evaluation {
+        var falseFacts: [Fact] = []
+        var missing: [MissingFact] = []
+        var unknown = false
+        for evaluation in evaluations {
+            switch evaluation.truth {
+            case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [], citations: evaluation.citations)
+            case .no: falseFacts += evaluation.facts
+            case .unknown:
+                unknown = true
+                missing += evaluation.missing
+            }
+        }
+        return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
+            : Evaluation(truth: .no, facts: falseFacts, missing: [])
     }
 
     // MARK: Screening

@@ -60,3 +60,14 @@ import Testing
         #expect(throws: TestFailure.self) { try compileCondition("screen: parties\nagainst: un-1718-entities\nthreshold: 3", rulebook: rulebook) }
     }
 }
+
+@Suite struct AssetFreezeRuleTests {
+    @Test func aFindingOnADesignatedVesselCitesTheListingResolution() throws {
+        let engine = Engine(rulebook: try Rulebook.bundled())
+        let result = engine.assess(try Record(json: record(#""vessel":{"name":"X","imo":"8909575"},"event":{"type":"port_call"}"#, kind: "vessel_event", date: "2018-01-01")))
+        let finding = try #require(result.findings.first { $0.rule == "DPRK-DESIGNATED-VESSEL-ASSET-FREEZE" })
+        #expect(finding.verdict == .violation)
+        #expect(finding.citations.map(\.text).contains("UNSCR 2270 (2016)"), "the listing resolution, through 'any'")
+        #expect(finding.because.contains { $0.test.contains("identifier match") })
+    }
+}
