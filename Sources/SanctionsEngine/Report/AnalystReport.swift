@@ -97,6 +97,19 @@ public struct AnalystReport: Sendable {
         return counts.keys.sorted().map { ($0, counts[$0] ?? [:], records[$0]?.count ?? 0) }
     }
 
+    /// One chart per limit of each cap period: limits crossed first, then the nearest to
+    /// their limit, then in rule order.
+    var charts: [(total: CapLedger.Total, line: CapLedger.Total.Line)] {
+        let all = summary.capTotals.flatMap { total in total.lines.map { (total: total, line: $0) } }
+        func share(_ line: CapLedger.Total.Line) -> Double { line.limit.amount > 0 ? line.total / line.limit.amount : 0 }
+        return all.enumerated().sorted { left, right in
+            let l = left.element.line, r = right.element.line
+            if (l.crossedBy != nil) != (r.crossedBy != nil) { return l.crossedBy != nil }
+            if share(l) != share(r) { return share(l) > share(r) }
+            return left.offset < right.offset
+        }.map(\.element)
+    }
+
     var runDate: String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -282,15 +295,11 @@ public struct AnalystReport: Sendable {
         out.raw("<section id=\"caps\">\n")
         out.element("h2", "Caps")
         if summary.capTotals.isEmpty { out.element("p", "No record of this run counts toward a cap.") }
-        var chart = 0
-        for total in summary.capTotals {
-            for line in total.lines {
-                chart += 1
-                out.raw("<figure class=\"cap\">\n")
-                out.raw(CapChart.svg(total, line: line, id: "cap\(chart)") + "\n")
-                out.raw("<figcaption><strong>\(Markup.escape(total.title))</strong> (<code>\(Markup.escape(total.rule))</code>), period \(Markup.escape(total.period)): ")
-                out.raw(Markup.escape(AnalystReport.capLine(line)) + ", over \(total.records) record(s).</figcaption>\n</figure>\n")
-            }
+        for (chart, (total, line)) in charts.enumerated() {
+            out.raw("<figure class=\"cap\">\n")
+            out.raw(CapChart.svg(total, line: line, id: "cap\(chart + 1)") + "\n")
+            out.raw("<figcaption><strong>\(Markup.escape(total.title))</strong> (<code>\(Markup.escape(total.rule))</code>), period \(Markup.escape(total.period)): ")
+            out.raw(Markup.escape(AnalystReport.capLine(line)) + ", over \(total.records) record(s).</figcaption>\n</figure>\n")
         }
         out.raw("</section>\n")
     }
@@ -452,29 +461,27 @@ public struct AnalystReport: Sendable {
         }
         out += "## Caps\n\n"
         if summary.capTotals.isEmpty { out += "No record of this run counts toward a cap.\n\n" }
-        for total in summary.capTotals {
-            for line in total.lines {
-                out += "### \(md(total.title)) (`\(total.rule)`), period \(md(total.period))\n\n"
-                out += md(AnalystReport.capLine(line)) + ", over \(total.records) record(s).\n\n"
-                out += "| Date | Record | Amount (\(md(line.limit.measure))) | Running total | % of limit | |\n|---|---|---:|---:|---:|---|\n"
-                var crossed = false
-                var alertsPassed = 0
-                for point in line.points {
-                    var note = ""
-                    let percent = line.limit.amount > 0 ? point.total / line.limit.amount * 100 : 0
-                    if !point.counted {
-                        note = "not counted"
-                    } else if point.total > line.limit.amount {
-                        note = crossed ? "over the limit" : "crossed the limit"
-                        crossed = true
-                    } else if let level = total.alerts.dropFirst(alertsPassed).last(where: { percent >= $0 }) {
-                        note = "alert \(CapLedger.format(level)) %"
-                        alertsPassed = total.alerts.firstIndex(of: level).map { $0 + 1 } ?? alertsPassed
-                    }
-                    out += "| \(point.date) | \(md(point.recordID)) | \(CapLedger.format(point.amount)) | \(CapLedger.format(point.total)) | \(CapLedger.format(percent)) | \(note) |\n"
+        for (total, line) in charts {
+            out += "### \(md(total.title)) (`\(total.rule)`), period \(md(total.period))\n\n"
+            out += md(AnalystReport.capLine(line)) + ", over \(total.records) record(s).\n\n"
+            out += "| Date | Record | Amount (\(md(line.limit.measure))) | Running total | % of limit | |\n|---|---|---:|---:|---:|---|\n"
+            var crossed = false
+            var alertsPassed = 0
+            for point in line.points {
+                var note = ""
+                let percent = line.limit.amount > 0 ? point.total / line.limit.amount * 100 : 0
+                if !point.counted {
+                    note = "not counted"
+                } else if point.total > line.limit.amount {
+                    note = !crossed && point.recordID == line.crossedBy ? "crossed the limit" : "over the limit"
+                    crossed = crossed || point.recordID == line.crossedBy
+                } else if let level = total.alerts.dropFirst(alertsPassed).last(where: { percent >= $0 }) {
+                    note = "alert \(CapLedger.format(level)) %"
+                    alertsPassed = total.alerts.firstIndex(of: level).map { $0 + 1 } ?? alertsPassed
                 }
-                out += "\n"
+                out += "| \(point.date) | \(md(point.recordID)) | \(CapLedger.format(point.amount)) | \(CapLedger.format(point.total)) | \(CapLedger.format(percent)) | \(note) |\n"
             }
+            out += "\n"
         }
         out += "## Provisions that fired\n\n"
         let provisions = self.provisions

@@ -10,7 +10,7 @@
 enum CapChart {
     static let width = 760.0
     static let height = 420.0
-    static let left = 86.0
+    static let left = 104.0
     static let right = 156.0
     static let top = 20.0
     static let bottom = 110.0
@@ -58,7 +58,8 @@ enum CapChart {
             svg += #"<text x="\#(n(xx))" y="\#(n(plotBottom + 18))" text-anchor="middle">\#(label)</text>"#
             if let sub { svg += #"<text x="\#(n(xx))" y="\#(n(plotBottom + 31))" text-anchor="middle">\#(sub)</text>"# }
         }
-        let dateTitle = "Record date (period \(total.period): \(total.window.lowerBound) to \(Day(number: end)))"
+        let range = "\(total.window.lowerBound) to \(Day(number: end))"
+        let dateTitle = "Record date (period " + (total.period == range ? range : "\(total.period): \(range)") + ")"
         svg += #"<text x="\#(n(left + plotWidth / 2))" y="\#(n(plotBottom + 50))" text-anchor="middle" font-weight="bold">\#(Markup.escape(dateTitle))</text>"#
         svg += #"<path d="M\#(n(left)) \#(n(top))V\#(n(plotBottom))H\#(n(plotRight))" fill="none" stroke="black" stroke-width="1"/>"#
 
