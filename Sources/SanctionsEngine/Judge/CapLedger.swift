@@ -27,6 +27,18 @@ public struct CapLedger: Sendable {
 
     /// Totals of one cap over one period window, for the summary and reports.
     public struct Total: Sendable {
+        /// The running total just after one record, for charts.
+        public struct Point: Sendable, Equatable {
+            public let recordID: String
+            public let date: Day
+            /// What this record added (0 when it could not be counted).
+            public let amount: Double
+            /// The period's total after it.
+            public let total: Double
+            /// Whether the record's amount in this measure was counted in full.
+            public let counted: Bool
+        }
+
         public struct Line: Sendable {
             public let limit: Cap.Limit
             public let total: Double
@@ -34,12 +46,19 @@ public struct CapLedger: Sendable {
             public let unknownRecords: Int
             /// The record that took the total over the limit.
             public let crossedBy: String?
+            /// The running total after each record of the period, in judging order (by
+            /// date, ties in input order); carried entries included.
+            public let points: [Point]
         }
 
         public let rule: String
+        /// The cap's title (or the rule's).
+        public let title: String
         public let period: String
         public let window: ClosedRange<Day>
         public let records: Int
+        /// The alert levels, in per cent of each limit (e.g. 75, 90, 95).
+        public let alerts: [Double]
         public let lines: [Line]
     }
 
@@ -166,6 +185,7 @@ public struct CapLedger: Sendable {
                     var running: [String: Double] = [:]
                     var unknownRecords: [String: Int] = [:]
                     var crossedBy: [String: String] = [:]
+                    var points: [String: [Total.Point]] = [:]
                     for entry in ordered {
                         var verdict: Verdict?
                         var lines: [String] = []
@@ -176,6 +196,9 @@ public struct CapLedger: Sendable {
                             let amount = entry.amounts[measure] ?? 0
                             let after = before + amount
                             running[measure] = after
+                            points[measure, default: []].append(Total.Point(
+                                recordID: entry.recordID, date: entry.date, amount: amount, total: after,
+                                counted: !entry.uncounted.contains(measure)))
                             if entry.uncounted.contains(measure) { unknownRecords[measure, default: 0] += 1 }
                             let status = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
                             if before > limit.amount {
@@ -213,9 +236,10 @@ public struct CapLedger: Sendable {
                             missing: verdict == .violation ? [] : entry.unknown, exemption: nil, status: rule.status, cap: detail)
                         findings[Key(source: entry.source, index: entry.index), default: []].append(finding)
                     }
-                    totals.append(Total(rule: rule.id, period: label, window: window, records: ordered.count, lines: period.limits.map {
+                    totals.append(Total(rule: rule.id, title: cap.title ?? rule.title, period: label, window: window,
+                                        records: ordered.count, alerts: cap.alerts, lines: period.limits.map {
                         Total.Line(limit: $0, total: running[$0.measure] ?? 0, unknownRecords: unknownRecords[$0.measure] ?? 0,
-                                   crossedBy: crossedBy[$0.measure])
+                                   crossedBy: crossedBy[$0.measure], points: points[$0.measure] ?? [])
                     }))
                 }
             }

@@ -130,6 +130,8 @@ public struct RunSummary: Sendable {
     public let inputs: [String]
     public private(set) var records = 0
     public private(set) var outcomes: [Outcome: Int] = [:]
+    /// Records read from each input, in the order of ``inputs`` (counted by ``add(_:input:)``).
+    public private(set) var recordsPerInput: [Int]
     /// Per-period cap totals of the run.
     public var capTotals: [CapLedger.Total] = []
 
@@ -137,11 +139,19 @@ public struct RunSummary: Sendable {
         ruleCount = rulebook.rules.count
         ruleDigest = rulebook.digest
         self.inputs = inputs
+        recordsPerInput = Array(repeating: 0, count: inputs.count)
     }
 
+    /// Counts a result.
     public mutating func add(_ result: RecordResult) {
         records += 1
         outcomes[result.outcome, default: 0] += 1
+    }
+
+    /// Counts a result read from the input at position `input` of ``inputs``.
+    public mutating func add(_ result: RecordResult, input: Int) {
+        add(result)
+        if recordsPerInput.indices.contains(input) { recordsPerInput[input] += 1 }
     }
 
     public func count(of outcome: Outcome) -> Int { outcomes[outcome] ?? 0 }
