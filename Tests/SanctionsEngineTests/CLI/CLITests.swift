@@ -244,3 +244,44 @@ enum CLI {
         #expect(results["p3"]?.hasPrefix("violation") == true)
     }
 }
+
+@Suite(.serialized) struct CLILintTests {
+    @Test func lintPrintsEveryProblemAndFailsOnErrors() throws {
+        let run = try CLI.run(["lint", "Fixtures/lint/rules"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("Fixtures/lint/rules/mistakes.yaml:14:15: warning: 'goods.hsc' is not a field"))
+        #expect(run.stdout.contains("  hint: "))
+        #expect(run.stdout.hasSuffix("7 errors, 4 warnings (3 rules, 6 examples checked)\n"))
+    }
+
+    @Test func aFileIsLintedWithItsRulesDirectoryAndWarningsFailOnlyWhenStrict() throws {
+        let run = try CLI.run(["lint", "Fixtures/lint/rules/overlap.yaml"])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains("overlap.yaml:2:1: warning: TEST-COAL-OVERLAP overlaps TEST-COAL-2371"))
+        #expect(!run.stdout.contains("mistakes.yaml"))
+        let strict = try CLI.run(["lint", "--strict", "Fixtures/lint/rules/overlap.yaml"])
+        #expect(strict.status == 1)
+        let clean = try CLI.run(["lint", "--strict", "Fixtures/lint/rules/coal.yaml"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+    }
+
+    @Test func lintSpeaksJSONAndSARIF() throws {
+        let json = try JSONParser.parse(try CLI.run(["lint", "--format", "json", "Fixtures/lint/rules"]).stdout)
+        #expect(json["errors"] == .number(7))
+        let first = try #require(json["diagnostics"]?.arrayValue?.first)
+        #expect(first["file"] == .string("Fixtures/lint/rules/duplicate.yaml"))
+        #expect(first["line"] == .number(2))
+        #expect(first["severity"] == .string("error"))
+        let sarif = try JSONParser.parse(try CLI.run(["lint", "--format", "sarif", "Fixtures/lint/rules"]).stdout)
+        #expect(sarif["version"] == .string("2.1.0"))
+        let run = try #require(sarif["runs"]?.arrayValue?.first)
+        #expect(run["tool"]?["driver"]?["name"] == .string("sanctions lint"))
+        let results = try #require(run["results"]?.arrayValue)
+        #expect(results.count == 11)
+        let field = try #require(results.first { $0["ruleId"] == .string("unknown-field") })
+        #expect(field["level"] == .string("warning"))
+        let region = field["locations"]?.arrayValue?.first?["physicalLocation"]?["region"]
+        #expect(region?["startLine"] == .number(14))
+        #expect(region?["startColumn"] == .number(15))
+    }
+}
