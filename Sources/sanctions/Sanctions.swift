@@ -21,7 +21,7 @@ struct Sanctions: ParsableCommand {
           cat records.jsonl | sanctions assess --format jsonl
           sanctions rules --format markdown > docs/rulebook.md
         """,
-        subcommands: [Assess.self, Rules.self, Test.self, LintCommand.self, Merge.self],
+        subcommands: [Assess.self, Rules.self, Test.self, LintCommand.self, Explain.self, Merge.self],
         defaultSubcommand: nil
     )
 

@@ -285,3 +285,35 @@ enum CLI {
         #expect(region?["startColumn"] == .number(15))
     }
 }
+
+@Suite(.serialized) struct CLIExplainTests {
+    let rules = ["--rules", "Fixtures/engine/rules"]
+
+    @Test func explainShowsEveryRuleAndWhy() throws {
+        let run = try CLI.run(["explain", "Fixtures/explain/coal.jsonl", "--record", "toys"] + rules)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("Record toys (shipment, 2018-03-01, line 3): clear\n5 rules considered:"))
+        #expect(run.stdout.contains("[no]  goods.hs in HS coal, iron-ore — record: goods[0].hs = 9503"))
+        #expect(run.stdout.contains("Not for shipment records: TEST-WORKERS-2397, TEST-WORKERS-CONCERN-2321"))
+    }
+
+    @Test func explainOneRuleAsJSON() throws {
+        let run = try CLI.run(["explain", "--format", "json", "Fixtures/explain/coal.jsonl", "--record", "wind-down", "--rule", "TEST-COAL-2371"] + rules)
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try JSONParser.parse(run.stdout)
+        #expect(document["outcome"] == .string("possible_violation"))
+        let rule = try #require(document["rules"]?.arrayValue?.first)
+        #expect(document["rules"]?.arrayValue?.count == 1)
+        #expect(rule["status"] == .string("applies"))
+        #expect(rule["when"]?["truth"] == .string("yes"))
+        #expect(rule["exemptions"]?.arrayValue?.first?["missing"]?.arrayValue?.first?["path"] == .string("contract_date"))
+    }
+
+    @Test func anUnknownRecordOrRuleCannotRun() throws {
+        let record = try CLI.run(["explain", "Fixtures/explain/coal.jsonl", "--record", "nope"] + rules)
+        #expect(record.status == 2)
+        #expect(record.stderr.contains("no record 'nope'"))
+        let rule = try CLI.run(["explain", "Fixtures/explain/coal.jsonl", "--rule", "NOPE"] + rules)
+        #expect(rule.status == 2)
+    }
+}
