@@ -317,3 +317,27 @@ enum CLI {
         #expect(rule.status == 2)
     }
 }
+
+@Suite(.serialized) struct CLIDiffTests {
+    @Test func diffFailsWhenADocumentedCaseChanges() throws {
+        let run = try CLI.run(["diff", "Fixtures/engine/rules", "Fixtures/diff/rules-after",
+                               "Fixtures/engine/cases/coal-after-ban.yaml", "Fixtures/diff/records.jsonl"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("CASE fixture-coal-after-ban / in-wind-down (Fixtures/engine/cases/coal-after-ban.yaml:9:5): possible_violation → violation"))
+        #expect(run.stdout.contains("Fixtures/diff/records.jsonl / d-1 (Fixtures/diff/records.jsonl:1:1): exempt → violation"))
+        #expect(run.stdout.hasSuffix("2 of 4 records change; 1 in documented cases\n"))
+    }
+
+    @Test func diffPassesWhenOnlyRecordsChange() throws {
+        let run = try CLI.run(["diff", "--format", "markdown", "Fixtures/engine/rules", "Fixtures/diff/rules-after",
+                               "Fixtures/engine/cases/wrong-expectation.yaml", "Fixtures/diff/records.jsonl"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasPrefix("### Rule change impact"))
+    }
+
+    @Test func theBundledRulesAgainstThemselvesChangeNoCase() throws {
+        let run = try CLI.run(["diff", "Rules", "Rules"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("0 of "))
+    }
+}
