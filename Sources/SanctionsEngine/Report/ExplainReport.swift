@@ -8,7 +8,7 @@ public enum ExplainReport {
         var lines = ["Record \(record.id) (\(record.kind.rawValue), \(record.date)\(place)): \(TextReport.label(explanation.outcome))"]
         let grouped = Dictionary(grouping: explanation.rules, by: \.status)
         func count(_ status: Explanation.RuleExplanation.Status) -> Int { grouped[status]?.count ?? 0 }
-        lines.append("\(explanation.rules.count) rules considered: \(count(.applies)) apply, \(count(.conditionsNotMet)) conditions not met, "
+        lines.append("\(explanation.rules.count) rule\(explanation.rules.count == 1 ? "" : "s") considered: \(count(.applies)) apply, \(count(.conditionsNotMet)) conditions not met, "
                      + "\(count(.notInForce)) not in force on the record's date, \(count(.kindNotCovered)) for other record kinds")
         for status in [Explanation.RuleExplanation.Status.applies, .conditionsNotMet, .notInForce] {
             for rule in grouped[status] ?? [] {
