@@ -20,6 +20,11 @@ struct Sanctions: ParsableCommand {
           sanctions assess --format json reports/2019.csv
           cat records.jsonl | sanctions assess --format jsonl
           sanctions rules --format markdown > docs/rulebook.md
+          sanctions lint Rules
+          sanctions explain Fixtures/records/sample.jsonl --record s-003
+          sanctions diff Rules draft-rules
+
+        Writing or changing rules: docs/authoring.md.
         """,
         subcommands: [Assess.self, Rules.self, Test.self, LintCommand.self, Explain.self, Diff.self, Merge.self],
         defaultSubcommand: nil

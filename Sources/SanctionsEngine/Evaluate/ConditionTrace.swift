@@ -2,11 +2,13 @@
 /// condition with its truth, the rule's test in words, and the record's values beside it.
 /// The truths are those ``Evaluator`` gives (Kleene), so the trace explains the verdict.
 public struct ConditionTrace: Sendable {
+    /// The form of the node: a combinator, one element inside `some`, or a leaf test.
     public enum Kind: String, Sendable {
         case all, any, not, some, element, test, screen
     }
 
     public let kind: Kind
+    /// The node's Kleene truth for this record.
     public let truth: Truth
     /// What the rule asks, in words: `goods.hs in HS coal`, `some goods where`, `goods[1]`.
     public let label: String
@@ -14,6 +16,7 @@ public struct ConditionTrace: Sendable {
     public let facts: [Fact]
     /// The facts the record lacks that would decide it (leaves only).
     public let missing: [MissingFact]
+    /// The parts of a combinator, or the elements of a `some`.
     public let children: [ConditionTrace]
 
     /// The leaves whose truth decided this node's: for `no`, the tests that failed; for

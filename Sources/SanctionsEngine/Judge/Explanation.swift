@@ -12,6 +12,7 @@
 public struct Explanation: Sendable {
     /// One rule considered.
     public struct RuleExplanation: Sendable {
+        /// How far the rule got with the record.
         public enum Status: String, Sendable {
             /// The rule is for other record kinds.
             case kindNotCovered = "kind_not_covered"
@@ -25,8 +26,10 @@ public struct Explanation: Sendable {
 
         /// One exemption weighed (only for rules whose `when` holds or might).
         public struct ExemptionTrace: Sendable {
+            /// The exemption's id (`wind-down` for the rule's wind-down).
             public let id: String
             public let title: String
+            /// The text that grants it.
             public let citations: [Citation]
             /// Whether it applies: yes (exempt), unknown (undecided), no.
             public let truth: Truth
@@ -34,11 +37,14 @@ public struct Explanation: Sendable {
             public let trace: ConditionTrace?
             /// For the wind-down: the facts that decided it, in words.
             public let facts: [Fact]
+            /// The facts that would decide it, when undecided.
             public let missing: [MissingFact]
         }
 
+        /// The rule's id.
         public let rule: String
         public let title: String
+        /// The rule's citations, the enforced paragraph first.
         public let citations: [Citation]
         public let status: Status
         /// One sentence: why this status.
@@ -50,11 +56,13 @@ public struct Explanation: Sendable {
         public let versionInForce: String?
         /// The rule's `when`, node by node (nil when kind or date already ruled it out).
         public let when: ConditionTrace?
+        /// The wind-down and each exemption, weighed only when `when` holds or might.
         public let exemptions: [ExemptionTrace]
         /// What the engine concludes (nil unless `status == .applies`).
         public let finding: Finding?
     }
 
+    /// The record explained.
     public let record: Record
     /// The record's outcome from these rules (caps across a batch are not part of it).
     public let outcome: Outcome

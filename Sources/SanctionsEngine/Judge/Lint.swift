@@ -16,7 +16,9 @@ public struct Lint: Sendable {
     /// How many examples ran.
     public let examplesChecked: Int
 
+    /// How many diagnostics are errors.
     public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
+    /// How many diagnostics are warnings.
     public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
 
     /// Whether the run fails: on any error, or with `strict` on any warning too.

@@ -46,19 +46,25 @@ public struct RuleDiff: Sendable {
         public let position: SourcePosition
         /// For a case record: the outcome the case documents.
         public let expected: Outcome?
+        /// What the old rules concluded.
         public let before: Snapshot
+        /// What the new rules conclude.
         public let after: Snapshot
 
         /// Whether the record belongs to a documented case.
         public var documented: Bool { expected != nil }
     }
 
-    /// Rule ids only in the new set, only in the old.
+    /// Rule ids only in the new set.
     public let added: [String]
+    /// Rule ids only in the old set.
     public let removed: [String]
+    /// How many records both rule sets judged.
     public let recordsCompared: Int
+    /// Every record whose outcome or citations change: case records first, in case order.
     public let changes: [Change]
 
+    /// The changes to records of documented cases: any one fails `sanctions diff`.
     public var documentedChanges: [Change] { changes.filter(\.documented) }
 
     /// Judges the cases (each one batch, as `sanctions test` does) and each input (one

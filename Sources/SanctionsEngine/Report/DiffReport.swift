@@ -1,5 +1,7 @@
 /// `sanctions diff` output: text for a terminal, Markdown for a review comment.
 public enum DiffReport {
+    /// Rules added and removed, each change with its findings before and after, and a
+    /// closing count.
     public static func text(_ diff: RuleDiff) -> String {
         var lines: [String] = []
         if !diff.added.isEmpty { lines.append("rules added: " + diff.added.joined(separator: ", ")) }
@@ -17,6 +19,7 @@ public enum DiffReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A heading, the count, and a table of the changes, documented cases in bold.
     public static func markdown(_ diff: RuleDiff) -> String {
         var lines = ["### Rule change impact", "", summary(diff), ""]
         if !diff.added.isEmpty { lines.append("Rules added: " + diff.added.map { "`\($0)`" }.joined(separator: ", ") + "  ") }
