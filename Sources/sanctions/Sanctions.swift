@@ -20,8 +20,13 @@ struct Sanctions: ParsableCommand {
           sanctions assess --format json reports/2019.csv
           cat records.jsonl | sanctions assess --format jsonl
           sanctions rules --format markdown > docs/rulebook.md
+          sanctions lint Rules
+          sanctions explain Fixtures/records/sample.jsonl --record s-003
+          sanctions diff Rules draft-rules
+
+        Writing or changing rules: docs/authoring.md.
         """,
-        subcommands: [Assess.self, Report.self, Rules.self, Test.self, Merge.self],
+        subcommands: [Assess.self, Report.self, Rules.self, Test.self, LintCommand.self, Explain.self, Diff.self, Merge.self],
         defaultSubcommand: nil
     )
 
@@ -58,7 +63,10 @@ struct RuleOptions: ParsableArguments {
         "A directory of rule files (repeatable). Default: the bundled rulebook.", valueName: "DIR"))
     var directories: [String] = []
 
-    func load() throws -> Rulebook {
+    func load() throws -> Rulebook { try RuleOptions.load(directories: directories) }
+
+    /// The rules in `directories` (the bundled rulebook when empty), or exit 2 with every problem.
+    static func load(directories: [String]) throws -> Rulebook {
         do {
             return directories.isEmpty ? try Rulebook.bundled() : try Rulebook.load(directories: directories)
         } catch {

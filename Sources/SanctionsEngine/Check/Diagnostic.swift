@@ -9,11 +9,20 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public let severity: Severity
     /// What is wrong, and what was expected.
     public let message: String
+    /// What to do about it, when the message alone does not say.
+    public let hint: String?
+    /// A short stable name for the kind of problem (`unknown-field`, `example-failed` …),
+    /// used as the SARIF rule id; `rule-file` for the loader's general checks.
+    public let code: String
 
-    public init(_ position: SourcePosition, _ severity: Severity = .error, _ message: String) {
+    /// Creates a diagnostic.
+    public init(_ position: SourcePosition, _ severity: Severity = .error, _ message: String,
+                hint: String? = nil, code: String = "rule-file") {
         self.position = position
         self.severity = severity
         self.message = message
+        self.hint = hint
+        self.code = code
     }
 
     public var description: String { "\(position): \(severity.rawValue): \(message)" }

@@ -11,6 +11,20 @@ final class Reader {
         diagnostics.append(Diagnostic(position, .error, message))
     }
 
+    /// A problem that does not stop the rule from loading; `sanctions lint` reports it.
+    func warning(_ node: SyntaxNode, _ message: String, hint: String? = nil, code: String) {
+        diagnostics.append(Diagnostic(node.position, .warning, message, hint: hint, code: code))
+    }
+
+    /// An error with a hint and a code of its own.
+    func error(_ node: SyntaxNode, _ message: String, hint: String?, code: String) {
+        diagnostics.append(Diagnostic(node.position, .error, message, hint: hint, code: code))
+    }
+
+    /// How many errors (not warnings) have been recorded: a rule compiles only when
+    /// reading it added none.
+    var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }
+
     /// The members of a mapping, with unknown keys reported (with a "did you mean").
     func mapping(_ node: SyntaxNode, allowed: [String], what: String) -> Mapping? {
         guard case .mapping(let pairs) = node.content else {

@@ -73,6 +73,8 @@ public struct Exemption: Sendable {
     public let citations: [Citation]
     public let note: String?
     let condition: Condition
+    /// Where the exemption starts in the rule file.
+    public let position: SourcePosition
 }
 
 /// Records a rule carries as its own specification: the test suite and `sanctions test`

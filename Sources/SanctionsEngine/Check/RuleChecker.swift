@@ -18,14 +18,26 @@ struct RuleChecker {
         "before", "on_or_before", "after", "on_or_after", "exists", "missing", "contains",
         "matches", "in_list",
     ]
+    static let inForceKeys = ["from", "until", "superseded_by", "wind_down"]
+    static let windDownKeys = ["contracts_before", "until", "citations"]
+    static let exemptionKeys = ["id", "title", "citations", "when", "note"]
+    static let screenKeys = ["screen", "against", "measures", "threshold", "describe"]
+    static let someKeys = ["some", "where"]
+    static let fieldKeys = ["field", "describe"] + operators
+    static let measureKeys = ["value", "currency", "unit"]
+    static let capKeys = ["title", "citations", "counts", "items", "conversions", "periods", "alerts"]
+    static let conversionKeys = ["from", "to", "factor", "basis"]
+    static let periodKeys = ["from", "until", "repeat", "limits"]
 
     let reader: Reader
     let scopes: [String: HSScope]
     let lists: [String: NamedList]
+    /// The record fields conditions may name; unknown ones are warnings.
+    var schema = RecordSchema.standard
 
     func rule(_ node: SyntaxNode) -> Rule? {
         guard let fields = reader.mapping(node, allowed: RuleChecker.ruleKeys, what: "a rule") else { return nil }
-        let before = reader.diagnostics.count
+        let before = reader.errorCount
         let id = fields.required("id").flatMap { idNode -> String? in
             guard let id = reader.text(idNode, "'id'") else { return nil }
             if !RuleChecker.isIdentifier(id) {
@@ -73,10 +85,11 @@ struct RuleChecker {
         let message = fields.required("message").flatMap { self.message($0) }
         let examples = fields.required("examples").flatMap { self.examples($0, verdict: verdict) }
         let cap = fields.optional("cap").flatMap { self.cap($0) }
-        if fields.optional("cap") != nil && cap == nil && reader.diagnostics.count == before {
+        if let appliesTo { checkFields(fields, kinds: appliesTo) }
+        if fields.optional("cap") != nil && cap == nil && reader.errorCount == before {
             reader.error(fields.optional("cap") ?? node, "the cap could not be read")
         }
-        guard reader.diagnostics.count == before,
+        guard reader.errorCount == before,
               let id, let title, let category, let citations, let inForce, let appliesTo, let condition,
               let verdict, let message, let examples
         else { return nil }
@@ -84,6 +97,21 @@ struct RuleChecker {
                     citations: citations, inForce: inForce, appliesTo: appliesTo, condition: condition,
                     exemptions: exemptions, verdict: verdict, message: message, examples: examples,
                     cap: cap, position: node.position)
+    }
+
+    /// Warns about record fields the conditions, exemptions, cap and message name that
+    /// no record of the rule's kinds has.
+    private func checkFields(_ fields: Mapping, kinds: [RecordKind]) {
+        let check = FieldCheck(reader: reader, schema: schema, kinds: kinds)
+        if let when = fields.optional("when") { check.condition(when) }
+        if let unless = fields.optional("unless"), case .sequence(let elements) = unless.content {
+            for element in elements { if let when = element.value(forKey: "when") { check.condition(when) } }
+        }
+        if let cap = fields.optional("cap") {
+            if let counts = cap.value(forKey: "counts") { check.condition(counts) }
+            if let items = cap.value(forKey: "items") { check.condition(items, prefix: "goods") }
+        }
+        if let message = fields.optional("message") { check.message(message) }
     }
 
     static func isIdentifier(_ text: String) -> Bool {
@@ -120,7 +148,7 @@ struct RuleChecker {
     }
 
     func inForce(_ node: SyntaxNode) -> InForce? {
-        guard let fields = reader.mapping(node, allowed: ["from", "until", "superseded_by", "wind_down"], what: "'in_force'") else {
+        guard let fields = reader.mapping(node, allowed: RuleChecker.inForceKeys, what: "'in_force'") else {
             return nil
         }
         let from = fields.required("from").flatMap { reader.day($0, "'in_force.from'") }
@@ -129,9 +157,19 @@ struct RuleChecker {
         if let from, let until, until < from {
             reader.error(fields.optional("until") ?? node, "'until' \(until) is before 'from' \(from): the rule would never be in force")
         }
+        if let untilNode = fields.optional("until"), supersededBy == nil {
+            reader.warning(untilNode, "'in_force.until' without 'superseded_by': the rule stops applying but nothing says what replaced it",
+                           hint: "add 'superseded_by: RULE-ID' naming the rule that took over (or explain in 'note' why none did)",
+                           code: "until-without-successor")
+        }
+        if let successorNode = fields.optional("superseded_by"), fields.optional("until") == nil {
+            reader.warning(successorNode, "'superseded_by' without 'until': the rule never stops applying, so both rules judge the same records",
+                           hint: "add 'until:' with the last day this version was in force (the day before the successor's 'from')",
+                           code: "successor-without-until")
+        }
         var windDown: WindDown?
         if let windNode = fields.optional("wind_down"),
-           let wind = reader.mapping(windNode, allowed: ["contracts_before", "until", "citations"], what: "'wind_down'") {
+           let wind = reader.mapping(windNode, allowed: RuleChecker.windDownKeys, what: "'wind_down'") {
             let before = wind.required("contracts_before").flatMap { reader.day($0, "'wind_down.contracts_before'") }
             let windUntil = wind.required("until").flatMap { reader.day($0, "'wind_down.until'") }
             let citations = wind.optional("citations").flatMap { citationList($0) } ?? []
@@ -156,7 +194,7 @@ struct RuleChecker {
         guard let elements = reader.list(node, "'unless'") else { return nil }
         var seen: Set<String> = []
         let exemptions = elements.compactMap { element -> Exemption? in
-            guard let fields = reader.mapping(element, allowed: ["id", "title", "citations", "when", "note"], what: "an exemption") else {
+            guard let fields = reader.mapping(element, allowed: RuleChecker.exemptionKeys, what: "an exemption") else {
                 return nil
             }
             let id = fields.required("id").flatMap { reader.text($0, "exemption 'id'") }
@@ -166,7 +204,7 @@ struct RuleChecker {
             let condition = fields.required("when").flatMap { self.condition($0) }
             let note = fields.optional("note").flatMap { reader.text($0, "exemption 'note'") }
             guard let id, let title, let citations, let condition else { return nil }
-            return Exemption(id: id, title: title, citations: citations, note: note, condition: condition)
+            return Exemption(id: id, title: title, citations: citations, note: note, condition: condition, position: element.position)
         }
         return exemptions.count == elements.count ? exemptions : nil
     }
@@ -192,7 +230,7 @@ struct RuleChecker {
             return .not(child)
         }
         if keys.contains("screen") {
-            guard let fields = reader.mapping(node, allowed: ["screen", "against", "measures", "threshold", "describe"], what: "a 'screen' condition"),
+            guard let fields = reader.mapping(node, allowed: RuleChecker.screenKeys, what: "a 'screen' condition"),
                   let pathNode = fields.required("screen"), let path = self.path(pathNode),
                   let listNode = fields.required("against"), let name = reader.text(listNode, "'against'"),
                   let thresholdNode = fields.required("threshold"), let threshold = reader.number(thresholdNode, "'threshold'") else { return nil }
@@ -216,7 +254,7 @@ struct RuleChecker {
             return .screen(path, Screening(matcher: NameMatcher(list: list), threshold: threshold, describe: describe))
         }
         if keys.contains("some") {
-            guard let fields = reader.mapping(node, allowed: ["some", "where"], what: "a 'some' condition"),
+            guard let fields = reader.mapping(node, allowed: RuleChecker.someKeys, what: "a 'some' condition"),
                   let pathNode = fields.required("some"), let path = self.path(pathNode),
                   let child = fields.required("where").flatMap(condition) else { return nil }
             return .some(path, child)
@@ -227,7 +265,7 @@ struct RuleChecker {
             reader.error(node, "a condition needs 'all', 'any', 'not', 'some', 'screen' or 'field'\(hint); found keys: \(keys.joined(separator: ", "))")
             return nil
         }
-        guard let fields = reader.mapping(node, allowed: ["field", "describe"] + RuleChecker.operators, what: "a field condition"),
+        guard let fields = reader.mapping(node, allowed: RuleChecker.fieldKeys, what: "a field condition"),
               let pathNode = fields.required("field"), let path = self.path(pathNode) else { return nil }
         let describe = fields.optional("describe").flatMap { reader.text($0, "'describe'") }
         let operatorKeys = RuleChecker.operators.filter { fields.has($0) }
@@ -338,7 +376,7 @@ struct RuleChecker {
         if case .scalar = node.content {
             return reader.number(node, "'\(key)'").map { .number($0) }
         }
-        guard let fields = reader.mapping(node, allowed: ["value", "currency", "unit"], what: "'\(key)'"),
+        guard let fields = reader.mapping(node, allowed: RuleChecker.measureKeys, what: "'\(key)'"),
               let amount = fields.required("value").flatMap({ reader.number($0, "'value'") }) else { return nil }
         let currency = fields.optional("currency").flatMap { reader.text($0, "'currency'") }
         let unit = fields.optional("unit").flatMap { reader.text($0, "'unit'") }
@@ -358,15 +396,14 @@ struct RuleChecker {
     }
 
     func cap(_ node: SyntaxNode) -> Cap? {
-        guard let fields = reader.mapping(node, allowed: ["title", "citations", "counts", "items", "conversions", "periods", "alerts"],
-                                          what: "'cap'") else { return nil }
+        guard let fields = reader.mapping(node, allowed: RuleChecker.capKeys, what: "'cap'") else { return nil }
         let title = fields.optional("title").flatMap { reader.text($0, "cap 'title'") }
         let citations = fields.required("citations").flatMap { citationList($0) }
         let counts = fields.optional("counts").flatMap { condition($0) }
         let items = fields.required("items").flatMap { condition($0) }
         var conversions: [Cap.Conversion] = []
         for element in fields.optional("conversions").flatMap({ reader.list($0, "'conversions'") }) ?? [] {
-            guard let conversion = reader.mapping(element, allowed: ["from", "to", "factor", "basis"], what: "a conversion"),
+            guard let conversion = reader.mapping(element, allowed: RuleChecker.conversionKeys, what: "a conversion"),
                   let from = conversion.required("from").flatMap({ reader.text($0, "'from'") }),
                   let to = conversion.required("to").flatMap({ reader.text($0, "'to'") }),
                   let factor = conversion.required("factor").flatMap({ reader.number($0, "'factor'") }),
@@ -381,7 +418,7 @@ struct RuleChecker {
         if let list = fields.required("periods").flatMap({ reader.list($0, "'periods'") }) {
             if list.isEmpty { reader.error(node, "'periods' needs at least one period") }
             for element in list {
-                guard let period = reader.mapping(element, allowed: ["from", "until", "repeat", "limits"], what: "a cap period"),
+                guard let period = reader.mapping(element, allowed: RuleChecker.periodKeys, what: "a cap period"),
                       let from = period.required("from").flatMap({ reader.day($0, "period 'from'") }) else { continue }
                 let until = period.optional("until").flatMap { reader.day($0, "period 'until'") }
                 if let until, until < from { reader.error(period.optional("until") ?? element, "'until' \(until) is before 'from' \(from)") }

@@ -44,8 +44,25 @@ public struct Rulebook: Sendable {
     }
 
     /// Loads every rule, list and scope file under the directories. Rule ids must be
-    /// unique across them. Throws every problem found, each with `file:line:column`.
+    /// unique across them. Throws every problem found, each with `file:line:column`;
+    /// warnings (see ``Lint``) do not stop a rule set from loading.
     public static func load(directories: [String]) throws(RulebookError) -> Rulebook {
+        let compilation = compile(directories: directories)
+        let errors = compilation.diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else { throw RulebookError(diagnostics: errors) }
+        return compilation.rulebook
+    }
+
+    /// What the check stage made of a rule set: every rule that compiled (even when
+    /// others did not) and every problem, errors and warnings, in file order.
+    struct Compilation {
+        let rulebook: Rulebook
+        let diagnostics: [Diagnostic]
+    }
+
+    /// The one loader behind ``load(directories:)`` and ``Lint``: reads and checks every
+    /// file, collecting every diagnostic instead of stopping at the first.
+    static func compile(directories: [String]) -> Compilation {
         var diagnostics: [Diagnostic] = []
         var files: [(path: String, relative: String, text: String)] = []
         for directory in directories {
@@ -117,16 +134,22 @@ public struct Rulebook: Sendable {
             }
         }
         diagnostics += reader.diagnostics
-        guard diagnostics.filter({ $0.severity == .error }).isEmpty else {
-            throw RulebookError(diagnostics: diagnostics.sorted { ($0.position.file, $0.position.line, $0.position.column) < ($1.position.file, $1.position.line, $1.position.column) })
-        }
         var hasher = SHA256()
         for file in files.sorted(by: { $0.relative < $1.relative }) {
             hasher.update(Array(file.relative.utf8) + [0])
             hasher.update(Array(file.text.utf8) + [0])
         }
-        return Rulebook(rules: rules.sorted { $0.id < $1.id }, lists: lists, scopes: scopes,
-                        digest: "sha256:" + hasher.finalize(), directories: directories)
+        let rulebook = Rulebook(rules: rules.sorted { $0.id < $1.id }, lists: lists, scopes: scopes,
+                                digest: "sha256:" + hasher.finalize(), directories: directories)
+        return Compilation(rulebook: rulebook, diagnostics: sorted(diagnostics))
+    }
+
+    /// Diagnostics in file order (stable for equal positions).
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { left, right in
+            let l = left.element.position, r = right.element.position
+            return (l.file, l.line, l.column, left.offset) < (r.file, r.line, r.column, right.offset)
+        }.map(\.element)
     }
 
     /// A path as the user would type it: relative to the current directory when inside it.
@@ -147,7 +170,9 @@ public struct Rulebook: Sendable {
 
     /// Every `.yaml`/`.yml` file below `directory`, relative paths, sorted.
     static func yamlFiles(in directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        // A link to a directory (`Rules` → `Sources/SanctionsEngine/Rulebook`) is followed.
+        let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        guard let enumerator = FileManager.default.enumerator(atPath: resolved) else { return [] }
         var result: [String] = []
         while let relative = enumerator.nextObject() as? String {
             if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { result.append(relative) }

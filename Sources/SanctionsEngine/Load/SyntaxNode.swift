@@ -20,6 +20,12 @@ public struct SyntaxNode: Sendable {
         return nil
     }
 
+    /// The value of `key`, when this is a mapping that has it.
+    public func value(forKey key: String) -> SyntaxNode? {
+        guard case .mapping(let pairs) = content else { return nil }
+        return pairs.first { $0.key.scalarText == key }?.value
+    }
+
     /// Whether this is the YAML null (`~`, `null`, or an empty plain scalar).
     public var isNull: Bool {
         if case .scalar(let text, let plain) = content, plain {

@@ -244,3 +244,100 @@ enum CLI {
         #expect(results["p3"]?.hasPrefix("violation") == true)
     }
 }
+
+@Suite(.serialized) struct CLILintTests {
+    @Test func lintPrintsEveryProblemAndFailsOnErrors() throws {
+        let run = try CLI.run(["lint", "Fixtures/lint/rules"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("Fixtures/lint/rules/mistakes.yaml:14:15: warning: 'goods.hsc' is not a field"))
+        #expect(run.stdout.contains("  hint: "))
+        #expect(run.stdout.hasSuffix("7 errors, 4 warnings (3 rules, 6 examples checked)\n"))
+    }
+
+    @Test func aFileIsLintedWithItsRulesDirectoryAndWarningsFailOnlyWhenStrict() throws {
+        let run = try CLI.run(["lint", "Fixtures/lint/rules/overlap.yaml"])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains("overlap.yaml:2:1: warning: TEST-COAL-OVERLAP overlaps TEST-COAL-2371"))
+        #expect(!run.stdout.contains("mistakes.yaml"))
+        let strict = try CLI.run(["lint", "--strict", "Fixtures/lint/rules/overlap.yaml"])
+        #expect(strict.status == 1)
+        let clean = try CLI.run(["lint", "--strict", "Fixtures/lint/rules/coal.yaml"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+    }
+
+    @Test func lintSpeaksJSONAndSARIF() throws {
+        let json = try JSONParser.parse(try CLI.run(["lint", "--format", "json", "Fixtures/lint/rules"]).stdout)
+        #expect(json["errors"] == .number(7))
+        let first = try #require(json["diagnostics"]?.arrayValue?.first)
+        #expect(first["file"] == .string("Fixtures/lint/rules/duplicate.yaml"))
+        #expect(first["line"] == .number(2))
+        #expect(first["severity"] == .string("error"))
+        let sarif = try JSONParser.parse(try CLI.run(["lint", "--format", "sarif", "Fixtures/lint/rules"]).stdout)
+        #expect(sarif["version"] == .string("2.1.0"))
+        let run = try #require(sarif["runs"]?.arrayValue?.first)
+        #expect(run["tool"]?["driver"]?["name"] == .string("sanctions lint"))
+        let results = try #require(run["results"]?.arrayValue)
+        #expect(results.count == 11)
+        let field = try #require(results.first { $0["ruleId"] == .string("unknown-field") })
+        #expect(field["level"] == .string("warning"))
+        let region = field["locations"]?.arrayValue?.first?["physicalLocation"]?["region"]
+        #expect(region?["startLine"] == .number(14))
+        #expect(region?["startColumn"] == .number(15))
+    }
+}
+
+@Suite(.serialized) struct CLIExplainTests {
+    let rules = ["--rules", "Fixtures/engine/rules"]
+
+    @Test func explainShowsEveryRuleAndWhy() throws {
+        let run = try CLI.run(["explain", "Fixtures/explain/coal.jsonl", "--record", "toys"] + rules)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("Record toys (shipment, 2018-03-01, line 3): clear\n5 rules considered:"))
+        #expect(run.stdout.contains("[no]  goods.hs in HS coal, iron-ore — record: goods[0].hs = 9503"))
+        #expect(run.stdout.contains("Not for shipment records: TEST-WORKERS-2397, TEST-WORKERS-CONCERN-2321"))
+    }
+
+    @Test func explainOneRuleAsJSON() throws {
+        let run = try CLI.run(["explain", "--format", "json", "Fixtures/explain/coal.jsonl", "--record", "wind-down", "--rule", "TEST-COAL-2371"] + rules)
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try JSONParser.parse(run.stdout)
+        #expect(document["outcome"] == .string("possible_violation"))
+        let rule = try #require(document["rules"]?.arrayValue?.first)
+        #expect(document["rules"]?.arrayValue?.count == 1)
+        #expect(rule["status"] == .string("applies"))
+        #expect(rule["when"]?["truth"] == .string("yes"))
+        #expect(rule["exemptions"]?.arrayValue?.first?["missing"]?.arrayValue?.first?["path"] == .string("contract_date"))
+    }
+
+    @Test func anUnknownRecordOrRuleCannotRun() throws {
+        let record = try CLI.run(["explain", "Fixtures/explain/coal.jsonl", "--record", "nope"] + rules)
+        #expect(record.status == 2)
+        #expect(record.stderr.contains("no record 'nope'"))
+        let rule = try CLI.run(["explain", "Fixtures/explain/coal.jsonl", "--rule", "NOPE"] + rules)
+        #expect(rule.status == 2)
+    }
+}
+
+@Suite(.serialized) struct CLIDiffTests {
+    @Test func diffFailsWhenADocumentedCaseChanges() throws {
+        let run = try CLI.run(["diff", "Fixtures/engine/rules", "Fixtures/diff/rules-after",
+                               "Fixtures/engine/cases/coal-after-ban.yaml", "Fixtures/diff/records.jsonl"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("CASE fixture-coal-after-ban / in-wind-down (Fixtures/engine/cases/coal-after-ban.yaml:9:5): possible_violation → violation"))
+        #expect(run.stdout.contains("Fixtures/diff/records.jsonl / d-1 (Fixtures/diff/records.jsonl:1:1): exempt → violation"))
+        #expect(run.stdout.hasSuffix("2 of 4 records change; 1 in documented cases\n"))
+    }
+
+    @Test func diffPassesWhenOnlyRecordsChange() throws {
+        let run = try CLI.run(["diff", "--format", "markdown", "Fixtures/engine/rules", "Fixtures/diff/rules-after",
+                               "Fixtures/engine/cases/wrong-expectation.yaml", "Fixtures/diff/records.jsonl"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasPrefix("### Rule change impact"))
+    }
+
+    @Test func theBundledRulesAgainstThemselvesChangeNoCase() throws {
+        let run = try CLI.run(["diff", "Rules", "Rules"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("0 of "))
+    }
+}
