@@ -81,6 +81,11 @@ final class LineSource {
                 var end = newline
                 if end > start, buffer[end - 1] == 13 { end -= 1 }
                 lineNumber += 1
+                if end - start > LineSource.maxLineBytes {
+                    start = newline + 1
+                    compact()
+                    return .tooLong
+                }
                 let line = Array(buffer[start..<end])
                 start = newline + 1
                 compact()
@@ -97,7 +102,7 @@ final class LineSource {
                 var line = Array(buffer[start...])
                 if line.last == 13 { line.removeLast() }
                 start = buffer.count
-                return .text(line)
+                return line.count > LineSource.maxLineBytes ? .tooLong : .text(line)
             }
             scanFrom = buffer.count
             try fill()

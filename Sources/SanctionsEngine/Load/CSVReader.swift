@@ -15,7 +15,12 @@ struct CSVReader {
     }
 
     func read(_ body: (RawRecord) throws -> Void) throws {
-        guard var header = try nextRow() else { return }
+        // Blank lines before the header are skipped; a file of blank lines has no records.
+        var first = try nextRow()
+        while let row = first, row.problem == nil, row.fields.count == 1, row.fields[0].trimmingSpaces().isEmpty {
+            first = try nextRow()
+        }
+        guard var header = first else { return }
         if header.fields.first?.hasPrefix("\u{FEFF}") == true {
             header.fields[0].removeFirst()
         }

@@ -81,6 +81,8 @@ public enum RecordReader {
     }
 
     static func readJSONArray(_ bytes: [UInt8], _ body: (RawRecord) throws -> Void) throws {
+        // An empty file (or only white space) holds no records.
+        if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { return }
         var pending: [RawRecord] = []
         bytes.withUnsafeBufferPointer { buffer in
             var lastOffset = 0
