@@ -6,21 +6,29 @@ import Darwin
 private func systemOpen(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 { Darwin.open(path, flags) }
 #endif
 
-/// Reads a file or standard input in large blocks and hands out lines, in bounded
-/// memory: the line reader under the JSON Lines and CSV readers.
+/// Reads a file, standard input or bytes in memory in blocks and hands out lines, in
+/// bounded memory: the line reader under the JSON Lines and CSV readers. Files and text
+/// go through the same code, so a record reads the same whatever its source and
+/// however the input is cut into blocks (the tests vary ``chunkSize``).
 final class LineSource {
     /// Longest line accepted; a longer one is reported as an error and skipped.
     static let maxLineBytes = 16 * 1024 * 1024
+    /// Bytes read at a time.
+    static let defaultChunkSize = 1 << 20
 
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// Input held in memory (`descriptor` is -1), handed out `chunkSize` bytes at a time.
+    private let memory: [UInt8]
+    private var memoryOffset = 0
+    private let chunkSize: Int
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
     private(set) var lineNumber = 0
 
     /// Opens `path` (`-` for standard input).
-    init(path: String) throws(InputError) {
+    init(path: String, chunkSize: Int = LineSource.defaultChunkSize) throws(InputError) {
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
@@ -28,6 +36,16 @@ final class LineSource {
             descriptor = try LineSource.open(path)
             ownsDescriptor = true
         }
+        memory = []
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    /// Reads `bytes` as if they were a file.
+    init(bytes: [UInt8], chunkSize: Int = LineSource.defaultChunkSize) {
+        descriptor = -1
+        ownsDescriptor = false
+        memory = bytes
+        self.chunkSize = max(1, chunkSize)
     }
 
     deinit {
@@ -63,6 +81,11 @@ final class LineSource {
                 var end = newline
                 if end > start, buffer[end - 1] == 13 { end -= 1 }
                 lineNumber += 1
+                if end - start > LineSource.maxLineBytes {
+                    start = newline + 1
+                    compact()
+                    return .tooLong
+                }
                 let line = Array(buffer[start..<end])
                 start = newline + 1
                 compact()
@@ -79,7 +102,7 @@ final class LineSource {
                 var line = Array(buffer[start...])
                 if line.last == 13 { line.removeLast() }
                 start = buffer.count
-                return .text(line)
+                return line.count > LineSource.maxLineBytes ? .tooLong : .text(line)
             }
             scanFrom = buffer.count
             try fill()
@@ -113,7 +136,14 @@ final class LineSource {
     }
 
     private func fill() throws(InputError) {
-        let chunk = 1 << 20
+        if descriptor < 0 {
+            let end = min(memory.count, memoryOffset + chunkSize)
+            buffer.append(contentsOf: memory[memoryOffset..<end])
+            if end == memoryOffset { atEnd = true }
+            memoryOffset = end
+            return
+        }
+        let chunk = chunkSize
         let oldCount = buffer.count
         buffer.reserveCapacity(oldCount + chunk)
         var readCount = 0

@@ -8,45 +8,37 @@ struct CSVReader {
     static let numericLeaves: Set<String> = ["quantity", "value", "count"]
     static let booleanLeaves: Set<String> = ["notified", "ais_off"]
 
-    private let nextLine: () throws -> (number: Int, bytes: [UInt8])?
+    private let source: LineSource
 
     init(source: LineSource) {
-        nextLine = {
-            while true {
-                guard let line = try source.nextLine() else { return nil }
-                switch line {
-                case .text(let bytes): return (source.lineNumber, bytes)
-                case .tooLong: continue
-                }
-            }
-        }
-    }
-
-    init(text: String) {
-        var lines = Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false).makeIterator()
-        var number = 0
-        nextLine = {
-            guard let line = lines.next() else { return nil }
-            number += 1
-            var bytes = Array(line)
-            if bytes.last == 13 { bytes.removeLast() }
-            return (number, bytes)
-        }
+        self.source = source
     }
 
     func read(_ body: (RawRecord) throws -> Void) throws {
-        guard var header = try nextRow() else { return }
+        // Blank lines before the header are skipped; a file of blank lines has no records.
+        var first = try nextRow()
+        while let row = first, row.problem == nil, row.fields.count == 1, row.fields[0].trimmingSpaces().isEmpty {
+            first = try nextRow()
+        }
+        guard var header = first else { return }
         if header.fields.first?.hasPrefix("\u{FEFF}") == true {
             header.fields[0].removeFirst()
         }
         let paths = header.fields.map { $0.trimmingSpaces().split(separator: ".").map(String.init) }
-        if let bad = header.fields.firstIndex(where: { $0.trimmingSpaces().isEmpty }) {
-            try body(RawRecord(line: header.line, value: .failure(RecordError(
-                line: header.line, id: nil, message: "column \(bad + 1) of the header has no name: every column needs a dotted field name"))))
-            return
+        var headerProblem = header.problem
+        if headerProblem == nil, let bad = header.fields.firstIndex(where: { $0.trimmingSpaces().isEmpty }) {
+            headerProblem = "column \(bad + 1) of the header has no name: every column needs a dotted field name"
         }
+        var rows = 0
         while let row = try nextRow() {
-            if row.fields.count == 1 && row.fields[0].isEmpty { continue }
+            if row.problem == nil && row.fields.count == 1 && row.fields[0].isEmpty { continue }
+            rows += 1
+            if let headerProblem {
+                // Every row is still a record: each gets the header's error.
+                try body(RawRecord(line: row.line, value: .failure(RecordError(
+                    line: row.line, id: nil, message: "the header (line \(header.line)) cannot be used: \(headerProblem)"))))
+                continue
+            }
             if let problem = row.problem {
                 try body(RawRecord(line: row.line, value: .failure(RecordError(line: row.line, id: nil, message: problem))))
                 continue
@@ -64,10 +56,13 @@ struct CSVReader {
             }
             try body(RawRecord(line: row.line, value: .success(record)))
         }
+        if rows == 0, let headerProblem {
+            try body(RawRecord(line: header.line, value: .failure(RecordError(line: header.line, id: nil, message: headerProblem))))
+        }
     }
 
     static func typed(_ cell: String, leaf: String) -> Value {
-        if numericLeaves.contains(leaf), let number = Double(cell.trimmingSpaces()), number.isFinite { return .number(number) }
+        if numericLeaves.contains(leaf), let number = decimal(cell.trimmingSpaces()) { return .number(number) }
         if booleanLeaves.contains(leaf) {
             switch cell.trimmingSpaces().lowercased() {
             case "true", "yes", "1": return .bool(true)
@@ -76,6 +71,14 @@ struct CSVReader {
             }
         }
         return .string(cell)
+    }
+
+    /// A decimal number (`20000`, `-1.5`, `2e6`); not `nan`, `inf` or hexadecimal
+    /// (`0x10`), which Swift's `Double(_:)` would also accept.
+    static func decimal(_ text: String) -> Double? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 || $0 == 101 || $0 == 69 }),
+              let number = Double(text), number.isFinite else { return nil }
+        return number
     }
 
     /// Puts `value` at a dotted path, making objects for names and lists for numbers
@@ -104,28 +107,39 @@ struct CSVReader {
         var problem: String?
     }
 
+    private static let tooLong = "the line is longer than \(LineSource.maxLineBytes / 1_048_576) MiB: one record per row"
+
     /// The next logical row, which may span several lines inside quotes.
     private func nextRow() throws -> Row? {
-        guard let first = try nextLine() else { return nil }
+        guard let first = try source.nextLine() else { return nil }
+        let line = source.lineNumber
+        guard case .text(var bytes) = first else { return Row(line: line, fields: [], problem: CSVReader.tooLong) }
         var fields: [String] = []
         var field: [UInt8] = []
         var inQuotes = false
         var quotedField = false
-        var bytes = first.bytes
+        var invalidText = false
         var index = 0
+        func finish() {
+            if let text = String(validating: field, as: UTF8.self) { fields.append(text) } else { invalidText = true }
+        }
         while true {
             if index == bytes.count {
                 if inQuotes {
-                    guard let more = try nextLine() else {
-                        return Row(line: first.number, fields: [], problem: "a quoted field is not closed before the end of the file")
+                    guard let more = try source.nextLine() else {
+                        return Row(line: line, fields: [], problem: "a quoted field is not closed before the end of the file")
                     }
+                    guard case .text(let moreBytes) = more else { return Row(line: line, fields: [], problem: CSVReader.tooLong) }
                     field.append(10)
-                    bytes = more.bytes
+                    bytes = moreBytes
                     index = 0
                     continue
                 }
-                fields.append(String(decoding: field, as: UTF8.self))
-                return Row(line: first.number, fields: fields, problem: nil)
+                finish()
+                if invalidText {
+                    return Row(line: line, fields: [], problem: "the row is not valid UTF-8 text: save the file as UTF-8")
+                }
+                return Row(line: line, fields: fields, problem: nil)
             }
             let byte = bytes[index]
             index += 1
@@ -141,7 +155,7 @@ struct CSVReader {
                     field.append(byte)
                 }
             } else if byte == UInt8(ascii: ",") {
-                fields.append(String(decoding: field, as: UTF8.self))
+                finish()
                 field.removeAll(keepingCapacity: true)
                 quotedField = false
             } else if byte == UInt8(ascii: "\"") && field.isEmpty && !quotedField {

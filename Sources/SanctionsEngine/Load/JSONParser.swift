@@ -32,43 +32,123 @@ struct JSONParser {
         }
     }
 
-    /// Parses a top-level JSON array element by element, calling `element` with each
-    /// element's byte offset and value, or its error. A malformed element ends the
-    /// array (the rest cannot be delimited reliably); the failure is returned.
-    static func parseArray(_ bytes: UnsafeBufferPointer<UInt8>,
-                           element: (Int, Value) -> Void) -> Failure? {
+    /// One element of a top-level array: its value, or the syntax error that stopped
+    /// it with where reading resumed (nil: no further record could be found).
+    enum ArrayItem {
+        case value(offset: Int, Value)
+        case failure(Failure, start: Int, resumedAt: Int?)
+    }
+
+    /// Parses a top-level JSON array element by element, in order. After a syntax error
+    /// reading resumes at the next record (``resynchronise``), so one broken record does
+    /// not lose the ones after it.
+    static func parseArray(_ bytes: UnsafeBufferPointer<UInt8>, item: (ArrayItem) -> Void) {
         var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         guard parser.peek == UInt8(ascii: "[") else {
-            return parser.fail("expected a JSON array of records ('[' … ']')")
+            item(.failure(parser.fail("expected a JSON array of records ('[' … ']')"), start: parser.index, resumedAt: nil))
+            return
         }
         parser.index += 1
         parser.skipSpace()
         if parser.peek == UInt8(ascii: "]") {
             parser.index += 1
-            parser.skipSpace()
-            return parser.index == bytes.count ? nil : parser.fail("unexpected text after the array")
+            parser.finishArray(item)
+            return
         }
         while true {
             parser.skipSpace()
             let start = parser.index
+            let failure: Failure
+            let elementStart: Int
+            let minimum: Int
             do {
                 let value = try parser.parseValue(depth: 1)
-                element(start, value)
-            } catch {
-                return error
-            }
-            parser.skipSpace()
-            guard let byte = parser.peek else { return parser.fail("the array is not closed: expected ',' or ']'") }
-            parser.index += 1
-            if byte == UInt8(ascii: "]") { break }
-            guard byte == UInt8(ascii: ",") else {
+                item(.value(offset: start, value))
+                parser.skipSpace()
+                guard let byte = parser.peek else {
+                    item(.failure(parser.fail("the array is not closed: expected ',' or ']'"), start: parser.index, resumedAt: nil))
+                    return
+                }
+                parser.index += 1
+                if byte == UInt8(ascii: "]") {
+                    parser.finishArray(item)
+                    return
+                }
+                if byte == UInt8(ascii: ",") { continue }
                 parser.index -= 1
-                return parser.fail("expected ',' or ']' after an array element")
+                failure = parser.fail("expected ',' or ']' after an array element")
+                elementStart = parser.index
+                minimum = parser.index
+            } catch {
+                failure = error
+                elementStart = start
+                minimum = start + 1
             }
+            let resumed = resynchronise(bytes, elementStart: elementStart, minimum: minimum)
+            item(.failure(failure, start: elementStart, resumedAt: resumed))
+            guard let resumed else { return }
+            parser.index = resumed
         }
-        parser.skipSpace()
-        return parser.index == bytes.count ? nil : parser.fail("unexpected text after the array")
+    }
+
+    private mutating func finishArray(_ item: (ArrayItem) -> Void) {
+        skipSpace()
+        if index != bytes.count { item(.failure(fail("unexpected text after the array"), start: index, resumedAt: nil)) }
+    }
+
+    /// Where the next record starts after a syntax error in the element at `elementStart`
+    /// (at or after `minimum`): the next `{` at the array's own level (brackets counted,
+    /// strings skipped), found before the next line that starts with `{` no more
+    /// indented than the broken element's line; else that line; else nil. Linear: the
+    /// scan stops at that line.
+    static func resynchronise(_ bytes: UnsafeBufferPointer<UInt8>, elementStart: Int, minimum: Int) -> Int? {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        var lineStart = min(elementStart, bytes.count)
+        while lineStart > 0, bytes[lineStart - 1] != 10 { lineStart -= 1 }
+        var indent = 0
+        while lineStart + indent < bytes.count, isSpace(bytes[lineStart + indent]) { indent += 1 }
+        // The next line starting with `{`, no deeper than the broken element's line.
+        var lineCandidate: Int?
+        var index = elementStart
+        while index < bytes.count {
+            if bytes[index] == 10 {
+                var column = index + 1
+                while column < bytes.count, isSpace(bytes[column]) { column += 1 }
+                if column < bytes.count, column >= minimum, bytes[column] == UInt8(ascii: "{"), column - index - 1 <= indent {
+                    lineCandidate = column
+                    break
+                }
+                index = column
+                continue
+            }
+            index += 1
+        }
+        let limit = lineCandidate ?? bytes.count
+        var depth = 1
+        var inString = false
+        var escaped = false
+        index = elementStart
+        while index < limit {
+            let byte = bytes[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"):
+                    if depth == 1, index >= minimum { return index }
+                    depth += 1
+                case UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return lineCandidate }
+                default: break
+                }
+            }
+            index += 1
+        }
+        return lineCandidate
     }
 
     /// Line and column (1-based) of a byte offset.

@@ -6,13 +6,30 @@ public enum RecordReader {
     /// Reads `path` (`-` for standard input) and calls `body` with each record.
     public static func read(path: String, format: RecordFormat,
                             _ body: (RawRecord) throws -> Void) throws {
+        try read(LineSource(path: path), format: format, file: path, body)
+    }
+
+    /// Reads records from text already in memory (tests, the library API).
+    public static func read(text: String, format: RecordFormat, _ body: (RawRecord) throws -> Void) throws {
+        try read(bytes: Array(text.utf8), format: format, body)
+    }
+
+    /// Reads records from bytes in memory, handed to the readers `chunkSize` bytes at a
+    /// time (tests and the fuzz targets vary it: the records must not change).
+    static func read(bytes: [UInt8], format: RecordFormat, chunkSize: Int = LineSource.defaultChunkSize,
+                     _ body: (RawRecord) throws -> Void) throws {
+        try read(LineSource(bytes: bytes, chunkSize: chunkSize), format: format, file: "<text>", body)
+    }
+
+    static func read(_ source: LineSource, format: RecordFormat, file: String,
+                     _ body: (RawRecord) throws -> Void) throws {
         switch format {
         case .jsonl:
-            let source = try LineSource(path: path)
             var first = true
             while let line = try source.nextLine() {
                 switch line {
                 case .tooLong:
+                    first = false
                     try body(RawRecord(line: source.lineNumber, value: .failure(RecordError(
                         line: source.lineNumber, id: nil,
                         message: "the line is longer than \(LineSource.maxLineBytes / 1_048_576) MiB: one record per line"))))
@@ -23,42 +40,15 @@ public enum RecordReader {
                 }
             }
         case .json:
-            var bytes = try LineSource(path: path).readAll()
+            var bytes = try source.readAll()
             stripByteOrderMark(&bytes)
             try readJSONArray(bytes, body)
         case .yaml:
-            var bytes = try LineSource(path: path).readAll()
+            var bytes = try source.readAll()
             stripByteOrderMark(&bytes)
-            try readYAML(bytes, file: path, body)
+            try readYAML(bytes, file: file, body)
         case .csv:
-            try CSVReader(source: LineSource(path: path)).read(body)
-        }
-    }
-
-    /// Reads records from text already in memory (tests, the library API).
-    public static func read(text: String, format: RecordFormat, _ body: (RawRecord) throws -> Void) throws {
-        switch format {
-        case .jsonl:
-            var lineNumber = 0
-            // Split bytes, not Characters: "\r\n" is one Character in Swift.
-            for line in Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false) {
-                lineNumber += 1
-                var bytes = Array(line)
-                if lineNumber == 1 { stripByteOrderMark(&bytes) }
-                if bytes.last == 13 { bytes.removeLast() }
-                if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                try body(jsonLine(bytes, line: lineNumber))
-            }
-        case .json:
-            var bytes = Array(text.utf8)
-            stripByteOrderMark(&bytes)
-            try readJSONArray(bytes, body)
-        case .yaml:
-            var bytes = Array(text.utf8)
-            stripByteOrderMark(&bytes)
-            try readYAML(bytes, file: "<text>", body)
-        case .csv:
-            try CSVReader(text: text).read(body)
+            try CSVReader(source: source).read(body)
         }
     }
 
@@ -91,48 +81,140 @@ public enum RecordReader {
     }
 
     static func readJSONArray(_ bytes: [UInt8], _ body: (RawRecord) throws -> Void) throws {
+        // An empty file (or only white space) holds no records.
+        if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { return }
         var pending: [RawRecord] = []
-        let failure: (line: Int, message: String)? = bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBufferPointer { buffer in
             var lastOffset = 0
             var lastLine = 1
             func lineOf(_ offset: Int) -> Int {
-                // Incremental: offsets only grow.
-                for index in lastOffset..<min(offset, buffer.count) where buffer[index] == 10 { lastLine += 1 }
-                lastOffset = max(lastOffset, offset)
+                // Incremental: offsets mostly grow (after a syntax error reading may resume
+                // inside the broken element, behind the error).
+                let target = min(max(offset, 0), buffer.count)
+                if target >= lastOffset {
+                    for index in lastOffset..<target where buffer[index] == 10 { lastLine += 1 }
+                } else {
+                    for index in target..<lastOffset where buffer[index] == 10 { lastLine -= 1 }
+                }
+                lastOffset = target
                 return lastLine
             }
-            let failure = JSONParser.parseArray(buffer) { offset, value in
-                pending.append(RawRecord(line: lineOf(offset), value: .success(value)))
+            JSONParser.parseArray(buffer) { item in
+                switch item {
+                case .value(let offset, let value):
+                    pending.append(RawRecord(line: lineOf(offset), value: .success(value)))
+                case .failure(let failure, let start, let resumedAt):
+                    // The record's first line, as for every result; the message says where it broke.
+                    let line = lineOf(start)
+                    let failureLine = lineOf(failure.offset)
+                    var column = 1
+                    var index = min(failure.offset, buffer.count)
+                    while index > 0, buffer[index - 1] != 10 {
+                        index -= 1
+                        if buffer[index] & 0xC0 != 0x80 { column += 1 }
+                    }
+                    let end = min(resumedAt ?? buffer.count, buffer.count)
+                    let id = start < end ? salvageID(UnsafeBufferPointer(rebasing: buffer[start..<end])) : nil
+                    var after = "no record could be found after it"
+                    if let resumedAt {
+                        after = "reading resumed at line \(lineOf(resumedAt))"
+                    }
+                    pending.append(RawRecord(line: line, value: .failure(RecordError(
+                        line: line, id: id,
+                        message: "not valid JSON at line \(failureLine), column \(column): \(failure.message); \(after)"))))
+                }
             }
-            return failure.map { (lineOf($0.offset), $0.message) }
         }
         for record in pending { try body(record) }
-        if let failure {
-            try body(RawRecord(line: failure.line, value: .failure(RecordError(
-                line: failure.line, id: nil,
-                message: "not valid JSON: \(failure.message); the records after this point could not be read"))))
-        }
     }
 
+    /// A YAML file is parsed whole (anchors may be shared between records). When that
+    /// fails, it is cut into documents (`---` lines) and each document that still fails
+    /// and is a block sequence into its items (lines starting with `-` at column 1), each
+    /// parsed alone: only the broken part becomes an error result.
     static func readYAML(_ bytes: [UInt8], file: String, _ body: (RawRecord) throws -> Void) throws {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            try body(RawRecord(line: 1, value: .failure(RecordError(line: 1, id: nil, message: "the file is not valid UTF-8"))))
-            return
-        }
-        let documents: [SyntaxNode]
-        do {
-            documents = try YAMLSyntax.documents(text, file: file)
-        } catch {
-            try body(RawRecord(line: error.line, value: .failure(RecordError(
-                line: error.line, id: nil, message: "\(error.message) (column \(error.column)); the records in this file could not be read"))))
-            return
-        }
-        for document in documents {
-            if case .sequence(let elements) = document.content {
-                for element in elements { try body(yamlRecord(element)) }
-            } else if !document.isNull {
-                try body(yamlRecord(document))
+        try readYAMLPart(bytes[...], firstLine: 1, file: file, split: .documents, body)
+    }
+
+    enum YAMLSplit { case documents, items, none }
+
+    static func readYAMLPart(_ bytes: ArraySlice<UInt8>, firstLine: Int, file: String, split: YAMLSplit,
+                             _ body: (RawRecord) throws -> Void) throws {
+        let failure: String
+        switch parseYAML(bytes, firstLine: firstLine, file: file) {
+        case .success(let documents):
+            for document in documents {
+                if case .sequence(let elements) = document.content {
+                    for element in elements { try body(yamlRecord(element)) }
+                } else if !document.isNull {
+                    try body(yamlRecord(document))
+                }
             }
+            return
+        case .failure(let error):
+            failure = error.column > 0 ? "\(error.message) (line \(error.line), column \(error.column))" : error.message
+        }
+        let parts = split == .none ? [] : yamlParts(bytes, firstLine: firstLine, split: split)
+        if parts.count > 1 || (split == .documents && parts.count == 1) {
+            for part in parts {
+                try readYAMLPart(part.bytes, firstLine: part.line, file: file, split: split == .documents ? .items : .none, body)
+            }
+            return
+        }
+        try body(RawRecord(line: firstLine, value: .failure(RecordError(line: firstLine, id: nil, message: failure))))
+    }
+
+    /// The documents of a YAML file (cut at lines starting with `---`; a `...` line ends
+    /// one), or the items of a top-level block sequence (cut at lines starting with `-`
+    /// then a space or the line end), each with its first line. Comment and directive
+    /// lines before the first part stay with it.
+    static func yamlParts(_ bytes: ArraySlice<UInt8>, firstLine: Int, split: YAMLSplit) -> [(bytes: ArraySlice<UInt8>, line: Int)] {
+        var parts: [(bytes: ArraySlice<UInt8>, line: Int)] = []
+        var partStart = bytes.startIndex
+        var partLine = firstLine
+        var line = firstLine
+        var index = bytes.startIndex
+        var sawContent = false
+        while index < bytes.endIndex {
+            var lineEnd = index
+            while lineEnd < bytes.endIndex, bytes[lineEnd] != 10 { lineEnd += 1 }
+            let content = bytes[index..<lineEnd]
+            func starts(_ marker: UInt8, count: Int) -> Bool {
+                guard content.count >= count, content.prefix(count).allSatisfy({ $0 == marker }) else { return false }
+                let after = content.dropFirst(count).first
+                return after == nil || after == 32 || after == 9 || after == 13
+            }
+            let isCut = split == .documents ? starts(UInt8(ascii: "-"), count: 3) : starts(UInt8(ascii: "-"), count: 1)
+            let isEnd = split == .documents && starts(UInt8(ascii: "."), count: 3)
+            if isCut && sawContent {
+                parts.append((bytes[partStart..<index], partLine))
+                partStart = index
+                partLine = line
+            }
+            let blank = content.allSatisfy { $0 == 32 || $0 == 9 || $0 == 13 } || content.first == UInt8(ascii: "#")
+                || content.first == UInt8(ascii: "%")
+            if isCut || !blank { sawContent = true }
+            index = min(lineEnd + 1, bytes.endIndex)
+            line += 1
+            if isEnd {
+                parts.append((bytes[partStart..<index], partLine))
+                partStart = index
+                partLine = line
+                sawContent = false
+            }
+        }
+        if partStart < bytes.endIndex, sawContent { parts.append((bytes[partStart..<bytes.endIndex], partLine)) }
+        return parts
+    }
+
+    static func parseYAML(_ bytes: ArraySlice<UInt8>, firstLine: Int, file: String) -> Result<[SyntaxNode], YAMLSyntax.Failure> {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(YAMLSyntax.Failure(line: firstLine, column: 0, message: "the text is not valid UTF-8"))
+        }
+        do throws(YAMLSyntax.Failure) {
+            return .success(try YAMLSyntax.documents(text, file: file, lineOffset: firstLine - 1))
+        } catch {
+            return .failure(error)
         }
     }
 

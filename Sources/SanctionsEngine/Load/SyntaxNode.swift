@@ -94,25 +94,31 @@ enum YAMLSyntax {
     }
 
     /// Every document in `text`, in order.
-    static func documents(_ text: String, file: String) throws(Failure) -> [SyntaxNode] {
+    /// `lineOffset` is added to every line (a part of a larger file).
+    static func documents(_ text: String, file: String, lineOffset: Int = 0) throws(Failure) -> [SyntaxNode] {
         do {
             var result: [SyntaxNode] = []
             var budget = maxNodes
             var sequence = try Yams.compose_all(yaml: text)
             while let node = sequence.next() {
-                result.append(try convert(node, file: file, budget: &budget))
+                result.append(try convert(node, file: file, lineOffset: lineOffset, budget: &budget))
             }
             // The sequence stores a parse error instead of throwing it.
-            if let error = sequence.error { throw failure(from: error) }
+            if let error = sequence.error { throw failure(from: error, lineOffset: lineOffset) }
             return result
         } catch let failure as Failure {
             throw failure
         } catch {
-            throw failure(from: error)
+            throw failure(from: error, lineOffset: lineOffset)
         }
     }
 
-    static func failure(from error: Error) -> Failure {
+    static func failure(from error: Error, lineOffset: Int = 0) -> Failure {
+        let failure = failure(from: error)
+        return Failure(line: failure.line + lineOffset, column: failure.column, message: failure.message)
+    }
+
+    private static func failure(from error: Error) -> Failure {
         guard let yaml = error as? YamlError else { return Failure(line: 1, column: 1, message: "\(error)") }
         switch yaml {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -129,10 +135,10 @@ enum YAMLSyntax {
         }
     }
 
-    private static func convert(_ node: Node, file: String, budget: inout Int) throws(Failure) -> SyntaxNode {
+    private static func convert(_ node: Node, file: String, lineOffset: Int, budget: inout Int) throws(Failure) -> SyntaxNode {
         budget -= 1
         let mark = node.mark
-        let position = SourcePosition(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+        let position = SourcePosition(file: file, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
         guard budget >= 0 else {
             throw Failure(line: position.line, column: position.column,
                           message: "the document expands to more than \(maxNodes) nodes (an alias bomb?)")
@@ -143,12 +149,13 @@ enum YAMLSyntax {
         case .sequence(let sequence):
             var elements: [SyntaxNode] = []
             elements.reserveCapacity(sequence.count)
-            for element in sequence { elements.append(try convert(element, file: file, budget: &budget)) }
+            for element in sequence { elements.append(try convert(element, file: file, lineOffset: lineOffset, budget: &budget)) }
             return SyntaxNode(content: .sequence(elements), position: position)
         case .mapping(let mapping):
             var pairs: [(key: SyntaxNode, value: SyntaxNode)] = []
             for (key, value) in mapping {
-                pairs.append((try convert(key, file: file, budget: &budget), try convert(value, file: file, budget: &budget)))
+                pairs.append((try convert(key, file: file, lineOffset: lineOffset, budget: &budget),
+                              try convert(value, file: file, lineOffset: lineOffset, budget: &budget)))
             }
             return SyntaxNode(content: .mapping(pairs), position: position)
         case .alias:

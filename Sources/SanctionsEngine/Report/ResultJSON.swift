@@ -112,6 +112,8 @@ public enum ResultJSON {
             ])),
             ("inputs", JSONWriter.array(summary.inputs.map(JSONWriter.quote))),
             ("records", JSONWriter.number(summary.records)),
+            ("assessed", JSONWriter.number(summary.assessed)),
+            ("errors", JSONWriter.number(summary.errors)),
             ("outcomes", JSONWriter.object(Outcome.allCases.map { ($0.rawValue, JSONWriter.number(summary.count(of: $0))) })),
             ("caps", JSONWriter.array(summary.capTotals.map(encode))),
         ])
@@ -155,4 +157,9 @@ public struct RunSummary: Sendable {
     }
 
     public func count(of outcome: Outcome) -> Int { outcomes[outcome] ?? 0 }
+
+    /// Records that could not be read or lack `id`, `kind` or `date`.
+    public var errors: Int { count(of: .error) }
+    /// Records judged by the rules: `records` is always `assessed + errors`.
+    public var assessed: Int { records - errors }
 }

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import SanctionsEngine
+
+/// The limits of docs/security.md, each checked: hostile or broken input gives a clear
+/// error result (or an `InputError` for a file that is not a file), never a crash or hang.
+@Suite struct LimitsTests {
+    func records(_ bytes: [UInt8], _ format: RecordFormat, chunkSize: Int = LineSource.defaultChunkSize) throws -> [RawRecord] {
+        var result: [RawRecord] = []
+        try RecordReader.read(bytes: bytes, format: format, chunkSize: chunkSize) { result.append($0) }
+        return result
+    }
+
+    func error(_ record: RawRecord) -> String? {
+        if case .failure(let error) = record.value { return error.message }
+        return nil
+    }
+
+    @Test func anOverLongLineIsAnErrorAndTheNextLineIsRead() throws {
+        let long = Array(repeating: UInt8(ascii: "x"), count: LineSource.maxLineBytes + 10)
+        let next = Array(record(#""from":"CN""#).utf8)
+        for format in [RecordFormat.jsonl, .csv] {
+            let header: [UInt8] = format == .csv ? Array("id,kind,date\n".utf8) : []
+            let tail = format == .csv ? Array("t2,shipment,2018-03-01".utf8) : next
+            let read = try records(header + long + [10] + tail + [10], format)
+            #expect(read.count == 2)
+            #expect(error(read[0])?.contains("longer than 16 MiB") == true)
+            #expect(error(read[1]) == nil)
+        }
+    }
+
+    @Test func nestingDeeperThanTheLimitIsAnError() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let line = try records(Array(#"{"id":"d","a":\#(deep)}"#.utf8), .jsonl)
+        #expect(error(line[0])?.contains("nesting deeper than \(JSONParser.maxDepth)") == true)
+        let yaml = try records(Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8), .yaml)
+        #expect(yaml.count == 1)
+        #expect(error(yaml[0])?.contains("nesting") == true)
+    }
+
+    @Test func aYAMLAliasBombIsRejected() throws {
+        var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let start = Date()
+        let read = try records(Array(text.utf8), .yaml)
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(read.count == 1)
+        #expect(error(read[0])?.contains("more than \(YAMLSyntax.maxNodes) nodes") == true)
+        #expect(throws: RulebookError.self) { try loadRules(["bomb.yaml": text]) }
+    }
+
+    @Test func hugeNumbersNaNAndInfinitiesAreErrors() throws {
+        let digits = String(repeating: "9", count: 100_000)
+        for literal in [digits + "e999", "1e400", "-1e400", "NaN", "Infinity", "-Infinity", "nan"] {
+            let read = try records(Array(record(#""value":\#(literal)"#).utf8), .jsonl)
+            #expect(error(read[0]) != nil, "\(literal.prefix(20))")
+        }
+        // A long but finite number is a number.
+        let long = try records(Array(record(#""value":\#(digits)"#).utf8), .jsonl)
+        #expect(error(long[0]) != nil || long.count == 1)
+        // CSV and YAML: not numbers, so text, never NaN.
+        let csv = try records(Array("id,kind,date,goods.0.quantity,goods.1.quantity,goods.2.quantity\nc,shipment,2018-03-01,nan,inf,0x10\n".utf8), .csv)
+        let goods = try csv[0].value.get()["goods"]?.arrayValue ?? []
+        #expect(goods.map { $0["quantity"] } == [.string("nan"), .string("inf"), .string("0x10")])
+        let yaml = try records(Array("- {id: y, kind: shipment, date: 2018-03-01, a: .nan, b: .inf, c: 1e400}\n".utf8), .yaml)
+        let value = try yaml[0].value.get()
+        #expect(value["a"] == .string(".nan"))
+        #expect(value["b"] == .string(".inf"))
+        #expect(value["c"] == .string("1e400"))
+    }
+
+    @Test(arguments: RecordFormat.allCases)
+    func invalidUTF8IsAnErrorResultNeverACrash(_ format: RecordFormat) throws {
+        let text: String
+        switch format {
+        case .jsonl: text = record(#""from":"café""#) + "\n"
+        case .json: text = "[" + record(#""from":"café""#) + "]"
+        case .yaml: text = "- {id: t1, kind: shipment, date: 2018-03-01, from: café}\n"
+        case .csv: text = "id,kind,date,from\nt1,shipment,2018-03-01,café\n"
+        }
+        // "é" in Latin-1: one byte 0xE9, invalid UTF-8.
+        var bytes: [UInt8] = []
+        for byte in Array(text.utf8) {
+            if byte == 0xC3 { continue }
+            bytes.append(byte == 0xA9 ? 0xE9 : byte)
+        }
+        let read = try records(bytes, format)
+        #expect(read.count == 1)
+        #expect(error(read[0])?.contains("UTF-8") == true, "\(error(read[0]) ?? "read")")
+    }
+
+    @Test(arguments: RecordFormat.allCases)
+    func aByteOrderMarkAndCRLFAreAccepted(_ format: RecordFormat) throws {
+        let path = Fixtures.path("Fixtures/records/formats/three.\(format.rawValue)")
+        let plain = Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
+        var crlf: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for byte in plain { if byte == 10 { crlf.append(13) }; crlf.append(byte) }
+        let expected = try records(plain, format).map { try $0.value.get() }
+        #expect(try records(crlf, format).map { try $0.value.get() } == expected)
+    }
+
+    @Test(arguments: RecordFormat.allCases)
+    func anEmptyFileHasNoRecords(_ format: RecordFormat) throws {
+        #expect(try records([], format).isEmpty)
+        #expect(try records(Array("\n\n".utf8), format).isEmpty)
+    }
+
+    @Test func anEmptyFileRunsCleanly() throws {
+        let path = NSTemporaryDirectory() + "sanctions-empty-\(UUID().uuidString).jsonl"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try CLI.run(["assess", "--format", "json", "--rules", "Fixtures/engine/rules", path])
+        #expect(run.status == 0)
+        let summary = try JSONParser.parse(run.stdout)["summary"]
+        #expect(summary?["records"] == .number(0))
+    }
+
+    @Test func aDirectoryIsNotARecordFile() {
+        #expect(throws: InputError.self) {
+            try RecordReader.read(path: Fixtures.path("Fixtures/records"), format: .json) { _ in }
+        }
+    }
+
+    @Test func thousandsOfRuleFilesLoad() throws {
+        var files: [String: String] = [:]
+        for index in 0..<3_000 {
+            files[String(format: "r/%04d.yaml", index)] = """
+                id: R-\(index)
+                title: Rule \(index)
+                category: maritime
+                citations: [{resolution: 2371, year: 2017, paragraph: "8"}]
+                in_force: {from: 2017-08-05}
+                applies_to: [shipment]
+                when: {field: from, equals: KP}
+                verdict: violation
+                message: "m"
+                examples:
+                  violation: [{id: v, kind: shipment, date: 2018-01-01, from: KP}]
+                  not_violation: [{id: c, kind: shipment, date: 2018-01-01, from: CN}]
+                """
+        }
+        let start = Date()
+        let rulebook = try loadRules(files)
+        #expect(rulebook.rules.count == 3_000)
+        #expect(Date().timeIntervalSince(start) < 60)
+    }
+
+    @Test(arguments: ["(a+)+$", "(x*)*y", "((ab)*)+", "(a|aa)+$", "(a|aa){2,}", ".*.*x", "a*a*x", "a+b{1,9}",
+                      "(a)\\1", "a?a?a?a?a?b"])
+    func aCatastrophicRegexIsRejected(_ pattern: String) {
+        #expect(throws: PatternError.self) { try BoundedPattern(pattern) }
+    }
+
+    @Test(arguments: ["[a-z0-9]", "colou?r", "^IMO ?\\d{7}$", "(?i)kim (jong|il)", "a{x}", "[.*+]+", "x*?y"])
+    func aBoundedRegexIsAccepted(_ pattern: String) throws {
+        _ = try BoundedPattern(pattern)
+    }
+
+    @Test func aRegexIsBoundedInLengthAndInput() throws {
+        #expect(throws: PatternError.self) { try BoundedPattern(String(repeating: "a", count: BoundedPattern.maxPattern + 1)) }
+        let pattern = try BoundedPattern("a.*x")
+        let start = Date()
+        #expect(!pattern.matches(String(repeating: "a", count: 1_000_000) + "b"))
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    /// Loads rule files (relative path → text) from a fresh temporary directory.
+    func loadRules(_ files: [String: String]) throws -> Rulebook {
+        let directory = NSTemporaryDirectory() + "sanctions-rules-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (relative, text) in files {
+            let path = (directory as NSString).appendingPathComponent(relative)
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        return try Rulebook.load(directories: [directory])
+    }
+}
