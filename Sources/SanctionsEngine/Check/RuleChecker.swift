@@ -32,6 +32,9 @@ struct RuleChecker {
     let reader: Reader
     let scopes: [String: HSScope]
     let lists: [String: NamedList]
+    /// Matchers already built, by list and measures: rules screening against the same list
+    /// share one (building one normalises every name on the list).
+    let matchers = MatcherCache()
     /// The record fields conditions may name; unknown ones are warnings.
     var schema = RecordSchema.standard
 
@@ -234,24 +237,25 @@ struct RuleChecker {
                   let pathNode = fields.required("screen"), let path = self.path(pathNode),
                   let listNode = fields.required("against"), let name = reader.text(listNode, "'against'"),
                   let thresholdNode = fields.required("threshold"), let threshold = reader.number(thresholdNode, "'threshold'") else { return nil }
-            guard var list = lists[name] else {
+            guard let list = lists[name] else {
                 let hint = suggestion(for: name, among: Array(lists.keys)).map { "; did you mean '\($0)'?" } ?? ""
                 reader.error(listNode, "no list named '\(name)' in Rules/lists\(hint)")
                 return nil
             }
+            var restriction: [String]?
             if let measuresNode = fields.optional("measures"), let measures = reader.texts(measuresNode, "'measures'") {
                 let known = Set(list.entries.flatMap(\.measures))
                 for measure in measures where !known.contains(measure) {
                     reader.error(measuresNode, "no entry of '\(name)' is under the measure '\(measure)' (its measures: \(known.sorted().joined(separator: ", ")))")
                 }
-                list = list.restricted(to: measures)
+                restriction = measures
             }
             guard threshold > 0.5 && threshold <= 1 else {
                 reader.error(thresholdNode, "'threshold' is a name similarity between 0.5 and 1 (e.g. 0.92); found \(threshold)")
                 return nil
             }
             let describe = fields.optional("describe").flatMap { reader.text($0, "'describe'") }
-            return .screen(path, Screening(matcher: NameMatcher(list: list), threshold: threshold, describe: describe))
+            return .screen(path, Screening(matcher: matchers.matcher(for: list, measures: restriction), threshold: threshold, describe: describe))
         }
         if keys.contains("some") {
             guard let fields = reader.mapping(node, allowed: RuleChecker.someKeys, what: "a 'some' condition"),
@@ -529,5 +533,19 @@ extension String {
         var text = self
         while text.last == "\n" || text.last == " " { text.removeLast() }
         return text
+    }
+}
+
+/// The matchers a compilation has built, by list and the measures it was restricted to.
+final class MatcherCache {
+    private var built: [String: NameMatcher] = [:]
+
+    /// The matcher of `list` as restricted to `measures` (`nil`: the whole list).
+    func matcher(for list: NamedList, measures: [String]?) -> NameMatcher {
+        let key = list.id + "|" + (measures?.sorted().joined(separator: ",") ?? "*")
+        if let matcher = built[key] { return matcher }
+        let matcher = NameMatcher(list: measures.map { list.restricted(to: $0) } ?? list)
+        built[key] = matcher
+        return matcher
     }
 }

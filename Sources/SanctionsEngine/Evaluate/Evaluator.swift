@@ -3,6 +3,9 @@
 /// the result names it.
 struct Evaluator {
     let record: Record
+    /// Names already screened, kept across the records one worker assesses; `nil` screens
+    /// every name afresh.
+    var cache: ScreeningCache? = nil
 
     /// Where paths are resolved: the record, or one list element inside `some`.
     struct Scope {
@@ -96,32 +99,7 @@ struct Evaluator {
         var citations: [Citation] = []
         let listTitle = screening.matcher.list.title
         for candidate in resolve(path, in: scope, fanOutLeaf: true) {
-            guard let value = candidate.value else { continue }
-            var names: [String] = []
-            var identifiers: [String] = []
-            switch value {
-            case .string(let text): names = [text]
-            case .object:
-                names = [value["name"]?.stringValue].compactMap { $0 }
-                    + (value["aliases"]?.arrayValue ?? []).compactMap(\.stringValue)
-                    + (value["former_names"]?.arrayValue ?? []).compactMap(\.stringValue)
-                identifiers = [value["imo"], value["mmsi"]].compactMap { $0?.displayText }
-                    + (value["identifiers"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0["value"]?.displayText }
-            default: continue
-            }
-            // Identifiers first, then each name the record gives; the best match wins.
-            var best = screening.matcher.match(name: nil, identifiers: identifiers, on: record.date, threshold: screening.threshold)
-            var matchedName: String?
-            if best == nil {
-                for name in names {
-                    guard let match = screening.matcher.match(name: name, identifiers: [], on: record.date, threshold: screening.threshold) else { continue }
-                    if best == nil || (match.isExact && best?.isExact != true) || (match.isExact == best?.isExact && match.score > best?.score ?? 0) {
-                        best = match
-                        matchedName = name
-                    }
-                }
-            }
-            guard let match = best else { continue }
+            guard let value = candidate.value, let (match, matchedName) = bestMatch(for: value, screening) else { continue }
             let entry = match.entry
             let reference = entry.reference.map { " (\($0))" } ?? ""
             let listed = entry.listedOn.map { ", listed \($0)" } ?? ""
@@ -143,6 +121,47 @@ struct Evaluator {
         if !facts.isEmpty { return Evaluation(truth: .yes, facts: facts, missing: [], citations: citations) }
         if !missing.isEmpty { return Evaluation(truth: .unknown, facts: [], missing: missing) }
         return Evaluation(truth: .no, facts: noFacts, missing: [])
+    }
+
+    /// The best match of a party or vessel (an object with `name`, `aliases`, `former_names`,
+    /// `imo`, `mmsi`, `identifiers`, or a bare name): identifiers first, then each name the
+    /// record gives, exact before fuzzy, then the higher score. Returns the name that matched
+    /// (`nil` for an identifier).
+    func bestMatch(for value: Value, _ screening: Screening) -> (NameMatch, String?)? {
+        let matcher = screening.matcher
+        switch value {
+        case .string(let text):
+            return nameHit(text, screening).map { (matcher.result($0, date: record.date), text) }
+        case .object:
+            var identifiers: [String] = []
+            for key in ["imo", "mmsi"] { if let identifier = value[key] { identifiers.append(identifier.displayText) } }
+            for item in value["identifiers"]?.arrayValue ?? [] {
+                if let text = item.stringValue ?? item["value"]?.displayText { identifiers.append(text) }
+            }
+            if let hit = matcher.identifierHit(identifiers) { return (matcher.result(hit, date: record.date), nil) }
+            var best: (hit: NameMatcher.NameHit, name: String)?
+            func consider(_ name: String) {
+                guard let hit = nameHit(name, screening) else { return }
+                guard let current = best else {
+                    best = (hit, name)
+                    return
+                }
+                let exact = hit.kind != .fuzzy, currentExact = current.hit.kind != .fuzzy
+                if (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) { best = (hit, name) }
+            }
+            if let name = value["name"]?.stringValue { consider(name) }
+            for key in ["aliases", "former_names"] {
+                for item in value[key]?.arrayValue ?? [] { if let name = item.stringValue { consider(name) } }
+            }
+            return best.map { (matcher.result($0.hit, date: record.date), $0.name) }
+        default:
+            return nil
+        }
+    }
+
+    private func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
+        guard let cache else { return screening.matcher.nameHit(name, threshold: screening.threshold) }
+        return cache.nameHit(name, screening)
     }
 
     // MARK: Field tests

@@ -47,6 +47,10 @@ public struct NameMatcher: Sendable {
         let numbers: [String]
         /// How many letters the name has.
         let letters: Int
+        /// How many of each character `scalars` and `core` have (see ``bucket(_:)``): the
+        /// characters two names share bound the Jaro-Winkler score before it is computed.
+        let counts: CharacterCounts
+        let coreCounts: CharacterCounts
 
         init(normalized: String) {
             let tokens = normalized.split(separator: " ").map(String.init)
@@ -63,6 +67,8 @@ public struct NameMatcher: Sendable {
             surnames = Set(tokens.compactMap { NameMatcher.commonSurnames[$0] })
             numbers = tokens.filter(NameMatcher.isNumber)
             letters = key.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+            counts = CharacterCounts(scalars)
+            coreCounts = CharacterCounts(core)
         }
 
         /// Whether a fuzzy score between the two names can mean anything: both have 4 letters
@@ -91,12 +97,32 @@ public struct NameMatcher: Sendable {
 
     /// The list matched against.
     public let list: NamedList
-    private let candidates: [Candidate]
-    /// Normalised key → the best candidate with that key (name before alias before former name,
-    /// then list order).
-    private let exactIndex: [String: Int]
-    /// Normalised identifier → (entry position, identifier as printed), first in list order.
-    private let identifierIndex: [String: (entry: Int, text: String)]
+    /// The prepared names and indexes, shared by every copy of the matcher (its identity
+    /// keys a ``ScreeningCache``).
+    let tables: Tables
+
+    final class Tables: Sendable {
+        let candidates: [Candidate]
+        /// Normalised key → the best candidate with that key (name before alias before former
+        /// name, then list order).
+        let exactIndex: [String: Int]
+        /// Normalised identifier → (entry position, identifier as printed), first in list order.
+        let identifierIndex: [String: (entry: Int, text: String)]
+
+        init(candidates: [Candidate], exactIndex: [String: Int], identifierIndex: [String: (entry: Int, text: String)]) {
+            self.candidates = candidates
+            self.exactIndex = exactIndex
+            self.identifierIndex = identifierIndex
+        }
+    }
+
+    /// A name's best candidate, before the record's date is weighed.
+    struct NameHit: Sendable {
+        let entry: Int
+        let kind: NameMatch.Kind
+        let text: String
+        let score: Double
+    }
 
     /// Prepares `list` for matching: normalises every name, alias and former name (and each
     /// again without a parenthesised part, so `OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)`
@@ -127,9 +153,7 @@ public struct NameMatcher: Sendable {
                 if !key.isEmpty, identifierIndex[key] == nil { identifierIndex[key] = (position, identifier) }
             }
         }
-        self.candidates = candidates
-        self.exactIndex = exactIndex
-        self.identifierIndex = identifierIndex
+        self.tables = Tables(candidates: candidates, exactIndex: exactIndex, identifierIndex: identifierIndex)
     }
 
     /// The best match for a record's `name` and `identifiers` on `date`, or `nil`.
@@ -145,25 +169,42 @@ public struct NameMatcher: Sendable {
     /// Jaro-Winkler similarity of the whole names (surname first or as written, whichever is
     /// higher) and that of their distinctive words.
     public func match(name: String?, identifiers: [String], on date: Day?, threshold: Double) -> NameMatch? {
+        if let hit = identifierHit(identifiers) { return result(hit, date: date) }
+        guard let name, let hit = nameHit(name, threshold: threshold) else { return nil }
+        return result(hit, date: date)
+    }
+
+    /// The first identifier on the list, if any.
+    func identifierHit(_ identifiers: [String]) -> NameHit? {
         for identifier in identifiers {
-            if let hit = identifierIndex[NameMatcher.identifierKey(identifier)] {
-                return result(entry: hit.entry, kind: .identifier, text: hit.text, score: 1, date: date)
+            if let hit = tables.identifierIndex[NameMatcher.identifierKey(identifier)] {
+                return NameHit(entry: hit.entry, kind: .identifier, text: hit.text, score: 1)
             }
         }
-        guard let name else { return nil }
+        return nil
+    }
+
+    /// The best candidate for `name`: exact, else the best fuzzy one at or above `threshold`.
+    /// It does not depend on the record, so a ``ScreeningCache`` may keep it.
+    func nameHit(_ name: String, threshold: Double) -> NameHit? {
+        let candidates = tables.candidates
         let form = Form(normalized: NameMatcher.normalize(name))
         guard !form.key.isEmpty else { return nil }
-        if let index = exactIndex[form.key] {
+        if let index = tables.exactIndex[form.key] {
             let candidate = candidates[index]
-            return result(entry: candidate.entry, kind: candidate.kind, text: candidate.text, score: 1, date: date)
+            return NameHit(entry: candidate.entry, kind: candidate.kind, text: candidate.text, score: 1)
         }
         guard form.letters >= 4, !form.coreTokens.isEmpty else { return nil }
         var best: (candidate: Candidate, score: Double)?
         for candidate in candidates {
             let other = candidate.form
             let floor = max(threshold, best?.score ?? threshold)
-            guard NameMatcher.jaroWinklerBound(form.scalars.count, other.scalars.count) >= floor,
-                  NameMatcher.jaroWinklerBound(form.core.count, other.core.count) >= floor else { continue }
+            // Only characters the names share can match: a bound that rules out most of the list.
+            guard NameMatcher.jaroWinklerBound(form.scalars.count, other.scalars.count,
+                                               common: form.counts.common(with: other.counts)) >= floor,
+                  NameMatcher.jaroWinklerBound(form.core.count, other.core.count,
+                                               common: form.coreCounts.common(with: other.coreCounts)) >= floor
+            else { continue }
             // The whole names may agree on KOREA … TRADING; the distinctive words must agree too.
             var whole = NameMatcher.jaroWinkler(form.scalars, other.scalars)
             if whole < floor, form.surnameFirst != form.scalars || other.surnameFirst != other.scalars {
@@ -176,13 +217,14 @@ public struct NameMatcher: Sendable {
             }
         }
         guard let best else { return nil }
-        return result(entry: best.candidate.entry, kind: .fuzzy, text: best.candidate.text, score: best.score, date: date)
+        return NameHit(entry: best.candidate.entry, kind: .fuzzy, text: best.candidate.text, score: best.score)
     }
 
-    private func result(entry position: Int, kind: NameMatch.Kind, text: String, score: Double, date: Day?) -> NameMatch {
-        let entry = list.entries[position]
+    /// The hit as a match on `date`: listed after it or not.
+    func result(_ hit: NameHit, date: Day?) -> NameMatch {
+        let entry = list.entries[hit.entry]
         let early = date.flatMap { date in entry.listedOn.map { date < $0 } } ?? false
-        return NameMatch(entry: entry, kind: kind, matchedText: text, score: score, listedAfterDate: early)
+        return NameMatch(entry: entry, kind: hit.kind, matchedText: hit.text, score: hit.score, listedAfterDate: early)
     }
 
     private static func rank(_ kind: NameMatch.Kind) -> Int {
@@ -214,6 +256,48 @@ extension NameMatcher {
     /// NameMatcher.normalize("Ch’oe Ch’un-yo’ng")                    // "CHOE CHUN YONG"
     /// ```
     public static func normalize(_ name: String) -> String {
+        var tokens = name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiTokens(name) : unicodeTokens(name)
+        tokens = tokens.map(spelling)
+        tokens = tokens.enumerated().filter { position, token in
+            !(token == "NO" && position + 1 < tokens.count && isNumber(tokens[position + 1]))
+        }.map(\.element)
+        let withoutForms = tokens.filter { !companyForms.contains($0) }
+        return (withoutForms.isEmpty ? tokens : withoutForms).joined(separator: " ")
+    }
+
+    /// The tokens of an ASCII name, byte by byte: what ``unicodeTokens(_:)`` gives for it,
+    /// without Unicode decomposition and property lookups (most names are ASCII).
+    static func asciiTokens(_ name: String) -> [String] {
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        var currentIsDigit = false
+        func flush() {
+            if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "'"), UInt8(ascii: "`"):
+                continue
+            case UInt8(ascii: "&"):
+                flush()
+                tokens.append("AND")
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                let isDigit = byte <= UInt8(ascii: "9")
+                if !current.isEmpty, isDigit != currentIsDigit { flush() }
+                current.append(byte >= UInt8(ascii: "a") ? byte - 32 : byte)
+                currentIsDigit = isDigit
+            default:
+                flush()
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// The tokens of any name: upper case, decomposed, marks and apostrophes dropped,
+    /// letters and digits split.
+    static func unicodeTokens(_ name: String) -> [String] {
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
         var currentIsDigit = false
@@ -238,12 +322,7 @@ extension NameMatcher {
             currentIsDigit = isDigit
         }
         flush()
-        tokens = tokens.map(spelling)
-        tokens = tokens.enumerated().filter { position, token in
-            !(token == "NO" && position + 1 < tokens.count && isNumber(tokens[position + 1]))
-        }.map(\.element)
-        let withoutForms = tokens.filter { !companyForms.contains($0) }
-        return (withoutForms.isEmpty ? tokens : withoutForms).joined(separator: " ")
+        return tokens
     }
 
     /// One token in its unified spelling.
@@ -393,10 +472,67 @@ extension NameMatcher {
     /// The highest Jaro-Winkler similarity two texts of these lengths can have (all of the
     /// shorter matching, in order, with a full prefix): a cheap test before the score.
     static func jaroWinklerBound(_ first: Int, _ second: Int) -> Double {
+        jaroWinklerBound(first, second, common: min(first, second))
+    }
+
+    /// The highest Jaro-Winkler similarity two texts of these lengths can have when at most
+    /// `common` characters can match (no more than the characters they share).
+    static func jaroWinklerBound(_ first: Int, _ second: Int, common: Int) -> Double {
         guard first > 0, second > 0 else { return first == second ? 1 : 0 }
-        let shorter = Double(min(first, second))
-        let jaro = (shorter / Double(first) + shorter / Double(second) + 1) / 3
+        let matches = Double(min(common, first, second))
+        guard matches > 0 else { return 0 }
+        let jaro = (matches / Double(first) + matches / Double(second) + 1) / 3
         return jaro + Double(min(4, first, second)) * 0.1 * (1 - jaro)
+    }
+}
+
+/// How many times each character occurs in a name, by ``bucket(_:)``: letters A–Z, digits,
+/// and one bucket for everything else. Two names can match at most as many characters as
+/// they share, bucket by bucket.
+struct CharacterCounts: Sendable {
+    static let buckets = 37
+    private var counts: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+
+    init(_ scalars: [UInt32]) {
+        var bytes = [UInt8](repeating: 0, count: 40)
+        for scalar in scalars {
+            let bucket = CharacterCounts.bucket(scalar)
+            if bytes[bucket] < 255 { bytes[bucket] += 1 }
+        }
+        func word(_ start: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in start..<start + 8 { value = value << 8 | UInt64(bytes[index]) }
+            return value
+        }
+        counts = (word(0), word(8), word(16), word(24), word(32))
+    }
+
+    /// `A`–`Z` → 0–25, `0`–`9` → 26–35, anything else → 36.
+    static func bucket(_ scalar: UInt32) -> Int {
+        switch scalar {
+        case 65...90: Int(scalar - 65)
+        case 48...57: Int(scalar - 48) + 26
+        default: 36
+        }
+    }
+
+    /// The number of characters the two share, bucket by bucket.
+    func common(with other: CharacterCounts) -> Int {
+        CharacterCounts.common(counts.0, other.counts.0) + CharacterCounts.common(counts.1, other.counts.1)
+            + CharacterCounts.common(counts.2, other.counts.2) + CharacterCounts.common(counts.3, other.counts.3)
+            + CharacterCounts.common(counts.4, other.counts.4)
+    }
+
+    /// Σ min over the eight byte lanes of two words.
+    private static func common(_ lhs: UInt64, _ rhs: UInt64) -> Int {
+        var total = 0
+        var left = lhs, right = rhs
+        while left != 0 && right != 0 {
+            total += Int(min(left & 0xFF, right & 0xFF))
+            left >>= 8
+            right >>= 8
+        }
+        return total
     }
 }
 

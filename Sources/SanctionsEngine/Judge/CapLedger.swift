@@ -102,7 +102,11 @@ public struct CapLedger: Sendable {
         let evaluator = Evaluator(record: record)
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
-        let measures = Set(cap.periods.flatMap { $0.limits.map(\.measure) })
+        // In the order the cap gives them: the missing facts come out in the same order every run.
+        var measures: [String] = []
+        for measure in cap.periods.flatMap({ $0.limits.map(\.measure) }) where !measures.contains(measure) {
+            measures.append(measure)
+        }
         if let counts = cap.counts {
             let evaluation = evaluator.evaluate(counts)
             switch evaluation.truth {
@@ -110,7 +114,7 @@ public struct CapLedger: Sendable {
             case .yes: break
             case .unknown:
                 unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
-                uncounted = measures
+                uncounted = Set(measures)
             }
         }
         var amounts: [String: Double] = [:]
@@ -122,7 +126,7 @@ public struct CapLedger: Sendable {
             if evaluation.truth == .no { continue }
             if evaluation.truth == .unknown {
                 unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
-                uncounted = measures
+                uncounted = Set(measures)
                 continue
             }
             counted = true

@@ -23,7 +23,12 @@ public struct Engine: Sendable {
 
     /// Assesses one checked record.
     public func assess(_ record: Record) -> RecordResult {
-        let findings = (rulesByKind[record.kind] ?? []).compactMap { judge(record, by: $0) }.sorted {
+        assess(record, cache: ScreeningCache(capacity: 256))
+    }
+
+    /// Assesses one checked record, screening names through `cache` (one per worker).
+    func assess(_ record: Record, cache: ScreeningCache) -> RecordResult {
+        let findings = (rulesByKind[record.kind] ?? []).compactMap { judge(record, by: $0, cache: cache) }.sorted {
             let left = Outcome($0.verdict), right = Outcome($1.verdict)
             return left != right ? left > right : $0.rule < $1.rule
         }
@@ -34,12 +39,17 @@ public struct Engine: Sendable {
     /// Assesses a record as read from an input: an unreadable or invalid one becomes an
     /// `error` result naming its line.
     public func assess(_ raw: RawRecord) -> RecordResult {
+        assess(raw, cache: ScreeningCache(capacity: 256))
+    }
+
+    /// Assesses a record as read from an input, screening names through `cache`.
+    func assess(_ raw: RawRecord, cache: ScreeningCache) -> RecordResult {
         switch raw.value {
         case .failure(let error):
             return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
         case .success(let value):
             do {
-                return assess(try Record(value: value, line: raw.line))
+                return assess(try Record(value: value, line: raw.line), cache: cache)
             } catch {
                 return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
             }
@@ -53,9 +63,15 @@ public struct Engine: Sendable {
 
     /// What one rule concludes about one record, or nil when it does not apply.
     public func judge(_ record: Record, by rule: Rule) -> Finding? {
+        judge(record, by: rule, cache: nil)
+    }
+
+    func judge(_ record: Record, by rule: Rule, cache: ScreeningCache?) -> Finding? {
         guard rule.appliesTo.contains(record.kind),
               rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
-        let evaluator = Evaluator(record: record)
+        let evaluator = Evaluator(record: record, cache: cache)
+        // The fast path: most rules fail most records, and their reasons are never shown.
+        if evaluator.truth(rule.condition) == .no { return nil }
         let evaluation = evaluator.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
