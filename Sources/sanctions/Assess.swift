@@ -40,11 +40,24 @@ struct Assess: ParsableCommand {
         var out = OutputBuffer()
         if format == .json { out.write("{\"results\":[") }
         var first = true
-        let totals = try inputs.perform(rulebook: rulebook, createState: true) { _, result in
+        // Each result is encoded on the thread that assessed it; here they are only written, in order.
+        let totals = try inputs.perform(rulebook: rulebook, createState: true, render: { result -> [UInt8] in
             switch format {
-            case .jsonl: out.write(ResultJSON.encode(result) + "\n")
-            case .json: out.write((first ? "\n" : ",\n") + ResultJSON.encode(result))
-            case .text: out.write(TextReport.render(result))
+            case .jsonl, .json:
+                var json = JSONBytes()
+                ResultJSON.write(result, to: &json)
+                return json.bytes
+            case .text: return Array(TextReport.render(result).utf8)
+            }
+        }) { _, rendered in
+            switch format {
+            case .jsonl:
+                out.write(bytes: rendered)
+                out.write(bytes: [UInt8(ascii: "\n")])
+            case .json:
+                out.write(first ? "\n" : ",\n")
+                out.write(bytes: rendered)
+            case .text: out.write(bytes: rendered)
             }
             first = false
         }

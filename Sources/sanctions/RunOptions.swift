@@ -14,6 +14,15 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Cap totals carried between runs: read before; assess writes them back (created when missing). See docs/caps.md.", valueName: "FILE"))
     var state: String?
 
+    @Option(help: ArgumentHelp("Threads that parse and assess records (default: one per core). Results do not depend on it.", valueName: "N"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 256 {
+            throw ValidationError("--threads must be between 1 and 256")
+        }
+    }
+
     /// The inputs, named as given (no file reads standard input).
     func inputs() throws -> [Run.Input] {
         var forced: RecordFormat?
@@ -38,6 +47,14 @@ struct RunOptions: ParsableArguments {
     /// `createState`: a missing state file starts empty (else it is an error).
     func perform(rulebook: Rulebook, createState: Bool,
                  _ body: (_ input: Int, _ result: RecordResult) throws -> Void) throws -> Run.Totals {
+        try perform(rulebook: rulebook, createState: createState, render: { $0 }, body)
+    }
+
+    /// Runs the engine over the inputs, rendering each result with `render` on the worker
+    /// threads and calling `body` with each rendered result in input order.
+    func perform<Rendered: Sendable>(rulebook: Rulebook, createState: Bool,
+                                     render: @escaping @Sendable (RecordResult) -> Rendered,
+                                     _ body: (_ input: Int, _ rendered: Rendered) throws -> Void) throws -> Run.Totals {
         var inputs = try inputs()
         let engine = Engine(rulebook: rulebook)
         var spool: Spool?
@@ -47,9 +64,10 @@ struct RunOptions: ParsableArguments {
             spool = kept
             inputs[index] = Run.Input(name: "-", path: kept.path, format: inputs[index].format)
         }
-        let run = Run(engine: engine, inputs: inputs, state: try loadState(digest: rulebook.digest, create: createState))
+        let run = Run(engine: engine, inputs: inputs, state: try loadState(digest: rulebook.digest, create: createState),
+                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         do {
-            return try run.perform(body)
+            return try run.perform(render: render, body)
         } catch let error as InputError {
             Output.error(error.description)
             throw ExitCode(Sanctions.Exit.cannotRun)

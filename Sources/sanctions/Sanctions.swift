@@ -106,6 +106,11 @@ struct OutputBuffer {
         if pending.count >= 1 << 16 { flush() }
     }
 
+    mutating func write(bytes: [UInt8]) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         guard !pending.isEmpty else { return }
         Output.writeAll(pending, to: 1)

@@ -41,22 +41,41 @@ public struct Run: Sendable {
     public let inputs: [Input]
     /// Cap entries of earlier runs or other shards.
     public let state: CapState
+    /// Threads that parse and assess records (1: the caller's thread alone). The results
+    /// and cap findings do not depend on it.
+    public let threads: Int
 
-    /// A run of `engine` over `inputs`, counting caps on top of `state` (default: none).
-    public init(engine: Engine, inputs: [Input], state: CapState? = nil) {
+    /// A run of `engine` over `inputs`, counting caps on top of `state` (default: none), on
+    /// `threads` threads.
+    public init(engine: Engine, inputs: [Input], state: CapState? = nil, threads: Int = 1) {
         self.engine = engine
         self.inputs = inputs
         self.state = state ?? CapState(digest: engine.rulebook.digest)
+        self.threads = max(1, threads)
     }
 
     /// Whether the inputs are read twice (the rulebook has caps): standard input must then
     /// be kept in a file first.
     public var readsTwice: Bool { !CapLedger(rulebook: engine.rulebook).isEmpty }
 
+    /// Records handed to a worker at once, and the bytes of input after which a batch is
+    /// handed on even when shorter: what bounds memory, with at most 2 × threads + 1
+    /// batches in flight.
+    static let batchRecords = 1_024
+    static let batchBytes = 4 << 20
+
     /// Reads and judges every input, calling `body` with each result in input order
     /// (`input` is the position in ``inputs``). Throws the reader's `InputError` for a
     /// file that cannot be read, or whatever `body` throws.
     public func perform(_ body: (_ input: Int, _ result: RecordResult) throws -> Void) throws -> Totals {
+        try perform(render: { $0 }, body)
+    }
+
+    /// Reads and judges every input, rendering each result with `render` on the thread
+    /// that assessed it (the output encoding runs in parallel too), and calling `body` with
+    /// each rendered result in input order.
+    public func perform<Rendered: Sendable>(render: @escaping @Sendable (RecordResult) -> Rendered,
+                                            _ body: (_ input: Int, _ rendered: Rendered) throws -> Void) throws -> Totals {
         let rulebook = engine.rulebook
         var summary = RunSummary(rulebook: rulebook, inputs: inputs.map(\.name))
         var capState = state
@@ -68,35 +87,77 @@ public struct Run: Sendable {
             ranks = inputs.map { capState.rank(of: $0.name) }
             ledger.add(capState.entries)
             var ownEntries: [CapLedger.Entry] = []
-            for (position, input) in inputs.enumerated() {
+            let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { [ranks] batch, _ in
                 var counting = CapLedger(rulebook: rulebook)
-                var index = 0
-                try RecordReader.read(path: input.path, format: input.format) { raw in
+                for (offset, unit) in batch.units.enumerated() {
+                    let raw = unit.record
                     if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
-                        counting.add(record, key: CapLedger.Key(source: ranks[position], index: index))
+                        counting.add(record, key: CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset))
                     }
-                    index += 1
                 }
-                ownEntries += counting.entries
+                return counting.entries
             }
+            defer { counting.close() }
+            try batches { batch in counting.submit(batch) { ownEntries += $0 } }
+            counting.finish { ownEntries += $0 }
             ledger.add(ownEntries)
             capState.add(ownEntries)
             let judged = ledger.judge()
             capFindings = judged.findings
             summary.capTotals = judged.totals
         }
-        for (position, input) in inputs.enumerated() {
-            var index = 0
-            try RecordReader.read(path: input.path, format: input.format) { raw in
-                var result = engine.assess(raw)
+        let engine = self.engine
+        let assessing = Pipeline<Batch, (input: Int, results: [(Outcome, Rendered)]), ScreeningCache>(
+            threads: threads, makeState: { ScreeningCache() }
+        ) { [ranks, capFindings] batch, cache in
+            var results: [(Outcome, Rendered)] = []
+            results.reserveCapacity(batch.units.count)
+            for (offset, unit) in batch.units.enumerated() {
+                var result = engine.assess(unit.record, cache: cache)
                 if !ranks.isEmpty {
-                    result = result.adding(capFindings[CapLedger.Key(source: ranks[position], index: index)] ?? [])
+                    let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
+                    result = result.adding(capFindings[key] ?? [])
                 }
-                index += 1
-                summary.add(result, input: position)
-                try body(position, result)
+                results.append((result.outcome, render(result)))
+            }
+            return (batch.input, results)
+        }
+        defer { assessing.close() }
+        func deliver(_ output: (input: Int, results: [(Outcome, Rendered)])) throws {
+            for (outcome, rendered) in output.results {
+                summary.add(outcome, input: output.input)
+                try body(output.input, rendered)
             }
         }
+        try batches { batch in try assessing.submit(batch, deliver: deliver) }
+        try assessing.finish(deliver: deliver)
         return Totals(summary: summary, state: ledger.isEmpty ? nil : capState)
+    }
+
+    /// Records of one input, numbered from `firstIndex` (their position in that input).
+    struct Batch: Sendable {
+        let input: Int
+        let firstIndex: Int
+        let units: [RecordReader.Unit]
+    }
+
+    /// Reads every input into batches, in order.
+    private func batches(_ body: (Batch) throws -> Void) throws {
+        for (position, input) in inputs.enumerated() {
+            var units: [RecordReader.Unit] = []
+            var bytes = 0
+            var firstIndex = 0
+            try RecordReader.readUnits(path: input.path, format: input.format) { unit in
+                units.append(unit)
+                if case .jsonLine(let line, _) = unit { bytes += line.count } else { bytes += 1_024 }
+                if units.count >= Run.batchRecords || bytes >= Run.batchBytes {
+                    try body(Batch(input: position, firstIndex: firstIndex, units: units))
+                    firstIndex += units.count
+                    units = []
+                    bytes = 0
+                }
+            }
+            if !units.isEmpty { try body(Batch(input: position, firstIndex: firstIndex, units: units)) }
+        }
     }
 }

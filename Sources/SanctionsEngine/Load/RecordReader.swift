@@ -25,20 +25,7 @@ public enum RecordReader {
                      _ body: (RawRecord) throws -> Void) throws {
         switch format {
         case .jsonl:
-            var first = true
-            while let line = try source.nextLine() {
-                switch line {
-                case .tooLong:
-                    first = false
-                    try body(RawRecord(line: source.lineNumber, value: .failure(RecordError(
-                        line: source.lineNumber, id: nil,
-                        message: "the line is longer than \(LineSource.maxLineBytes / 1_048_576) MiB: one record per line"))))
-                case .text(var bytes):
-                    if first { stripByteOrderMark(&bytes); first = false }
-                    if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                    try body(jsonLine(bytes, line: source.lineNumber))
-                }
-            }
+            try readLines(source) { unit in try body(unit.record) }
         case .json:
             var bytes = try source.readAll()
             stripByteOrderMark(&bytes)
@@ -49,6 +36,49 @@ public enum RecordReader {
             try readYAML(bytes, file: file, body)
         case .csv:
             try CSVReader(source: source).read(body)
+        }
+    }
+
+    /// A record as the reader hands it on: a JSON line not yet parsed (parsing is left to
+    /// whichever worker assesses it), or a record another reader has parsed.
+    enum Unit: Sendable {
+        case jsonLine([UInt8], line: Int)
+        case parsed(RawRecord)
+
+        /// The record, parsed if need be.
+        var record: RawRecord {
+            switch self {
+            case .jsonLine(let bytes, let line): RecordReader.jsonLine(bytes, line: line)
+            case .parsed(let raw): raw
+            }
+        }
+    }
+
+    /// Reads `path` like ``read(path:format:_:)`` but leaves JSON lines unparsed.
+    static func readUnits(path: String, format: RecordFormat, _ body: (Unit) throws -> Void) throws {
+        let source = try LineSource(path: path)
+        if format == .jsonl {
+            try readLines(source, body)
+        } else {
+            try read(source, format: format, file: path) { try body(.parsed($0)) }
+        }
+    }
+
+    /// The JSON Lines reader: one unit per non-blank line, an error for an over-long one.
+    private static func readLines(_ source: LineSource, _ body: (Unit) throws -> Void) throws {
+        var first = true
+        while let line = try source.nextLine() {
+            switch line {
+            case .tooLong:
+                first = false
+                try body(.parsed(RawRecord(line: source.lineNumber, value: .failure(RecordError(
+                    line: source.lineNumber, id: nil,
+                    message: "the line is longer than \(LineSource.maxLineBytes / 1_048_576) MiB: one record per line")))))
+            case .text(var bytes):
+                if first { stripByteOrderMark(&bytes); first = false }
+                if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                try body(.jsonLine(bytes, line: source.lineNumber))
+            }
         }
     }
 

@@ -31,3 +31,78 @@ struct JSONWriter {
 
     static func number(_ value: Int) -> String { String(value) }
 }
+
+/// JSON written straight into UTF-8 bytes: the result stream's encoder. Same text as
+/// ``JSONWriter`` (same escapes), without a string per value.
+public struct JSONBytes: Sendable {
+    /// What has been written.
+    public var bytes: [UInt8] = []
+
+    public init() {}
+
+    /// Appends text as it is (punctuation, keys already quoted).
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends already-encoded JSON.
+    mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// `"key":`, after a comma unless it is the first member.
+    mutating func key(_ name: StaticString, first: inout Bool) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        bytes.append(UInt8(ascii: "\""))
+        raw(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func number(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func quoteOrNull(_ text: String?) {
+        if let text { quote(text) } else { raw("null") }
+    }
+
+    /// A JSON string: `"`, `\\`, and control characters escaped as ``JSONWriter/quote(_:)`` does.
+    mutating func quote(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                start = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case UInt8(ascii: "\n"): raw("\\n")
+                case UInt8(ascii: "\r"): raw("\\r")
+                case UInt8(ascii: "\t"): raw("\\t")
+                default:
+                    let hex = String(byte, radix: 16)
+                    raw("\\u")
+                    bytes.append(contentsOf: (String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                }
+            }
+            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `[a,b,…]`, each element written by `write`.
+    mutating func array<Element>(_ elements: [Element], _ write: (Element, inout JSONBytes) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        for (position, element) in elements.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(element, &self)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+}

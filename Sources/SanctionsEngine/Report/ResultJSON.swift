@@ -2,37 +2,55 @@
 public enum ResultJSON {
     /// One result object: `{"id","line","outcome","findings":[…]}`, or for a record that
     /// cannot be read `{"id"?,"line","outcome":"error","error":"…"}`.
-    public static func encode(_ result: RecordResult) -> String {
+    public static func encode(_ result: RecordResult) -> String { text(result, write) }
+
+    /// Appends the result object's UTF-8 bytes (the text ``encode(_:)-swift.type.method``
+    /// returns) to `out`: the streaming path, without building strings.
+    public static func write(_ result: RecordResult, to out: inout JSONBytes) {
+        out.raw("{")
+        var first = true
+        if let id = result.id { out.key("id", first: &first); out.quote(id) }
+        if let line = result.line { out.key("line", first: &first); out.number(line) }
+        out.key("outcome", first: &first)
+        out.quote(result.outcome.rawValue)
         if result.outcome == .error {
-            return JSONWriter.object([
-                ("id", result.id.map(JSONWriter.quote)),
-                ("line", result.line.map(JSONWriter.number)),
-                ("outcome", JSONWriter.quote(result.outcome.rawValue)),
-                ("error", JSONWriter.quote(result.error ?? "unreadable record")),
-            ])
+            out.key("error", first: &first)
+            out.quote(result.error ?? "unreadable record")
+        } else {
+            out.key("findings", first: &first)
+            out.array(result.findings, write)
         }
-        return JSONWriter.object([
-            ("id", result.id.map(JSONWriter.quote)),
-            ("line", result.line.map(JSONWriter.number)),
-            ("outcome", JSONWriter.quote(result.outcome.rawValue)),
-            ("findings", JSONWriter.array(result.findings.map(encode))),
-        ])
+        out.raw("}")
     }
 
-    static func encode(_ finding: Finding) -> String {
-        JSONWriter.object([
-            ("rule", JSONWriter.quote(finding.rule)),
-            ("title", JSONWriter.quote(finding.title)),
-            ("verdict", JSONWriter.quote(finding.verdict.rawValue)),
-            ("category", JSONWriter.quote(finding.category)),
-            ("status", JSONWriter.quote(finding.status.rawValue)),
-            ("citations", JSONWriter.array(finding.citations.map(encode))),
-            ("message", JSONWriter.quote(finding.message)),
-            ("because", JSONWriter.array(finding.because.map(encode))),
-            ("missing", JSONWriter.array(finding.missing.map(encode))),
-            ("exemption", finding.exemption.map(encode) ?? "null"),
-            ("cap", finding.cap.map(encode)),
-        ])
+    static func encode(_ finding: Finding) -> String { text(finding, write) }
+
+    static func write(_ finding: Finding, to out: inout JSONBytes) {
+        out.raw("{\"rule\":")
+        out.quote(finding.rule)
+        out.raw(",\"title\":")
+        out.quote(finding.title)
+        out.raw(",\"verdict\":")
+        out.quote(finding.verdict.rawValue)
+        out.raw(",\"category\":")
+        out.quote(finding.category)
+        out.raw(",\"status\":")
+        out.quote(finding.status.rawValue)
+        out.raw(",\"citations\":")
+        out.array(finding.citations, write)
+        out.raw(",\"message\":")
+        out.quote(finding.message)
+        out.raw(",\"because\":")
+        out.array(finding.because, write)
+        out.raw(",\"missing\":")
+        out.array(finding.missing, write)
+        out.raw(",\"exemption\":")
+        if let exemption = finding.exemption { write(exemption, to: &out) } else { out.raw("null") }
+        if let cap = finding.cap {
+            out.raw(",\"cap\":")
+            out.raw(encode(cap))
+        }
+        out.raw("}")
     }
 
     static func encode(_ cap: CapStatus) -> String {
@@ -65,41 +83,75 @@ public enum ResultJSON {
         ])
     }
 
-    static func encode(_ citation: Citation) -> String {
-        JSONWriter.object([
-            ("resolution", JSONWriter.number(citation.resolution)),
-            ("year", JSONWriter.number(citation.year)),
-            ("paragraph", citation.paragraph.map(JSONWriter.quote) ?? "null"),
-            ("subparagraph", citation.subparagraph.map(JSONWriter.quote)),
-            ("annex", citation.annex.map(JSONWriter.quote) ?? "null"),
-            ("obligation", JSONWriter.quote(citation.obligation.rawValue)),
-            ("text", JSONWriter.quote(citation.text)),
-            ("summary", citation.summary.map(JSONWriter.quote)),
-        ])
+    static func encode(_ citation: Citation) -> String { text(citation, write) }
+
+    static func write(_ citation: Citation, to out: inout JSONBytes) {
+        out.raw("{\"resolution\":")
+        out.number(citation.resolution)
+        out.raw(",\"year\":")
+        out.number(citation.year)
+        out.raw(",\"paragraph\":")
+        out.quoteOrNull(citation.paragraph)
+        if let subparagraph = citation.subparagraph {
+            out.raw(",\"subparagraph\":")
+            out.quote(subparagraph)
+        }
+        out.raw(",\"annex\":")
+        out.quoteOrNull(citation.annex)
+        out.raw(",\"obligation\":")
+        out.quote(citation.obligation.rawValue)
+        out.raw(",\"text\":")
+        out.quote(citation.text)
+        if let summary = citation.summary {
+            out.raw(",\"summary\":")
+            out.quote(summary)
+        }
+        out.raw("}")
     }
 
-    static func encode(_ fact: Fact) -> String {
-        JSONWriter.object([
-            ("path", JSONWriter.quote(fact.path)),
-            ("value", JSONWriter.quote(fact.value)),
-            ("test", JSONWriter.quote(fact.test)),
-            ("holds", fact.holds ? "true" : "false"),
-        ])
+    static func encode(_ fact: Fact) -> String { text(fact, write) }
+
+    static func encode(_ missing: MissingFact) -> String { text(missing, write) }
+
+    /// The JSON text one of the `write` functions gives.
+    static func text<Value>(_ value: Value, _ write: (Value, inout JSONBytes) -> Void) -> String {
+        var out = JSONBytes()
+        write(value, &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    static func encode(_ missing: MissingFact) -> String {
-        JSONWriter.object([("path", JSONWriter.quote(missing.path)), ("need", JSONWriter.quote(missing.need))])
+    static func write(_ fact: Fact, to out: inout JSONBytes) {
+        out.raw("{\"path\":")
+        out.quote(fact.path)
+        out.raw(",\"value\":")
+        out.quote(fact.value)
+        out.raw(",\"test\":")
+        out.quote(fact.test)
+        out.raw(fact.holds ? ",\"holds\":true}" : ",\"holds\":false}")
     }
 
-    static func encode(_ note: ExemptionNote) -> String {
-        JSONWriter.object([
-            ("id", JSONWriter.quote(note.id)),
-            ("title", JSONWriter.quote(note.title)),
-            ("status", JSONWriter.quote(note.status.rawValue)),
-            ("citations", JSONWriter.array(note.citations.map(encode))),
-            ("because", JSONWriter.array(note.because.map(encode))),
-            ("missing", JSONWriter.array(note.missing.map(encode))),
-        ])
+    static func write(_ missing: MissingFact, to out: inout JSONBytes) {
+        out.raw("{\"path\":")
+        out.quote(missing.path)
+        out.raw(",\"need\":")
+        out.quote(missing.need)
+        out.raw("}")
+    }
+
+    static func write(_ note: ExemptionNote, to out: inout JSONBytes) {
+        out.raw("{\"id\":")
+        out.quote(note.id)
+        out.raw(",\"title\":")
+        out.quote(note.title)
+        out.raw(",\"status\":")
+        out.quote(note.status.rawValue)
+        out.raw(",\"citations\":")
+        out.array(note.citations, write)
+        out.raw(",\"because\":")
+        out.array(note.because, write)
+        out.raw(",\"missing\":")
+        out.array(note.missing, write)
+        out.raw("}")
     }
 
     /// The summary of a run: engine version, rule-set digest, counts.
@@ -152,7 +204,13 @@ public struct RunSummary: Sendable {
 
     /// Counts a result read from the input at position `input` of ``inputs``.
     public mutating func add(_ result: RecordResult, input: Int) {
-        add(result)
+        add(result.outcome, input: input)
+    }
+
+    /// Counts a result, by its outcome, read from the input at position `input` of ``inputs``.
+    public mutating func add(_ outcome: Outcome, input: Int) {
+        records += 1
+        outcomes[outcome, default: 0] += 1
         if recordsPerInput.indices.contains(input) { recordsPerInput[input] += 1 }
     }
 

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Runs batches of work on worker threads and hands the outputs back in the order the
+/// batches were submitted: the parallel part of a ``Run``.
+///
+/// The caller submits batches and takes outputs; at most `limit` batches are in flight,
+/// so memory stays bounded whatever the input's length. Each worker owns a `State` (its
+/// ``ScreeningCache``), made on its own thread and never shared. With one thread the work
+/// runs on the caller's thread, with no worker at all.
+final class Pipeline<Input: Sendable, Output: Sendable, State>: @unchecked Sendable {
+    // @unchecked: every mutable member below is read and written only under `condition`.
+    private let condition = NSCondition()
+    private var pending: [(sequence: Int, input: Input)] = []
+    private var finished: [Int: Output] = [:]
+    private var closed = false
+    private var submitted = 0
+    private var delivered = 0
+
+    private let threads: Int
+    private let limit: Int
+    private let makeState: @Sendable () -> State
+    private let work: @Sendable (Input, inout State) -> Output
+    /// The caller's own state when there is no worker.
+    private var inlineState: State?
+
+    /// A pipeline of `threads` workers (1: none, the caller does the work), each with a
+    /// state from `makeState`, doing `work` on each batch.
+    init(threads: Int, makeState: @escaping @Sendable () -> State,
+         work: @escaping @Sendable (Input, inout State) -> Output) {
+        self.threads = max(1, threads)
+        self.limit = 2 * max(1, threads) + 1
+        self.makeState = makeState
+        self.work = work
+        if self.threads > 1 {
+            for _ in 0..<self.threads {
+                let thread = Thread { [self] in self.workerLoop() }
+                thread.stackSize = 1 << 23
+                thread.start()
+            }
+        }
+    }
+
+    /// Stops the workers once the batches submitted are done (call it however the run ends).
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Submits a batch; the outputs ready in order meanwhile are passed to `deliver`. Blocks
+    /// while too many batches are in flight.
+    func submit(_ input: Input, deliver: (Output) throws -> Void) rethrows {
+        if threads == 1 {
+            var state = inlineState ?? makeState()
+            let output = work(input, &state)
+            inlineState = state
+            try deliver(output)
+            return
+        }
+        condition.lock()
+        pending.append((submitted, input))
+        submitted += 1
+        condition.broadcast()
+        condition.unlock()
+        try drain(untilInFlightBelow: limit, deliver: deliver)
+    }
+
+    /// Waits for every batch submitted and passes the outputs on in order.
+    func finish(deliver: (Output) throws -> Void) rethrows {
+        guard threads > 1 else { return }
+        try drain(untilInFlightBelow: 1, deliver: deliver)
+    }
+
+    private func drain(untilInFlightBelow bound: Int, deliver: (Output) throws -> Void) rethrows {
+        while true {
+            condition.lock()
+            var output = finished.removeValue(forKey: delivered)
+            while output == nil, submitted - delivered >= bound {
+                condition.wait()
+                output = finished.removeValue(forKey: delivered)
+            }
+            if output != nil { delivered += 1 }
+            condition.unlock()
+            guard let output else { return }
+            try deliver(output)
+        }
+    }
+
+    private func workerLoop() {
+        var state = makeState()
+        while true {
+            condition.lock()
+            while pending.isEmpty, !closed { condition.wait() }
+            if pending.isEmpty {
+                condition.unlock()
+                return
+            }
+            let (sequence, input) = pending.removeFirst()
+            condition.unlock()
+            let output = work(input, &state)
+            condition.lock()
+            finished[sequence] = output
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+}
