@@ -6,6 +6,14 @@ struct Evaluator {
     /// Names already screened, kept across the records one worker assesses; `nil` screens
     /// every name afresh.
     var cache: ScreeningCache? = nil
+    /// The record's direction (`to_dprk`, `from_dprk`), when already worked out for it.
+    var directions: Directions? = nil
+
+    /// Whether a record goes to or comes from the DPRK: what every `flow` test asks.
+    struct Directions {
+        let toDPRK: Truth
+        let fromDPRK: Truth
+    }
 
     /// Where paths are resolved: the record, or one list element inside `some`.
     struct Scope {
@@ -218,11 +226,11 @@ struct Evaluator {
         case .notIn(let choices):
             return (Truth(!choices.contains { Evaluator.same(value, $0) }), nil)
         case .hs(let scope, _):
-            guard let code = HSScope.normalize(value) else {
+            guard let code = HSScope.digits(value) else {
                 return (.unknown, "'\(value.displayText)' is not an HS code")
             }
-            let truth = scope.contains(code)
-            return (truth, truth == .unknown ? "HS \(code) is too general to tell: a more precise code is needed" : nil)
+            let truth = scope.contains(value: code.value, length: code.length)
+            return (truth, truth == .unknown ? "HS \(HSScope.normalize(value) ?? value.displayText) is too general to tell: a more precise code is needed" : nil)
         case .compare(let comparison, let measure):
             guard case .number(let number) = value else {
                 return (.unknown, "'\(value.displayText)' is not a number")

@@ -119,9 +119,9 @@ extension Evaluator {
             let text = direction.displayText
             let answer: Truth
             if Evaluator.equalsIgnoringCase(text, "to_dprk") {
-                answer = toDPRK
+                answer = directions?.toDPRK ?? toDPRK
             } else if Evaluator.equalsIgnoringCase(text, "from_dprk") {
-                answer = fromDPRK
+                answer = directions?.fromDPRK ?? fromDPRK
             } else {
                 answer = .no
             }

@@ -10,13 +10,21 @@
 /// ```
 public struct Engine: Sendable {
     public let rulebook: Rulebook
-    private let rulesByKind: [RecordKind: [Rule]]
+    /// The rules by the record kinds they cover, each boxed once so that walking them does
+    /// not copy every rule's members for every record.
+    private let rulesByKind: [RecordKind: [RuleBox]]
+
+    final class RuleBox: Sendable {
+        let rule: Rule
+        init(_ rule: Rule) { self.rule = rule }
+    }
 
     public init(rulebook: Rulebook) {
         self.rulebook = rulebook
-        var index: [RecordKind: [Rule]] = [:]
+        var index: [RecordKind: [RuleBox]] = [:]
         for rule in rulebook.rules {
-            for kind in rule.appliesTo { index[kind, default: []].append(rule) }
+            let box = RuleBox(rule)
+            for kind in rule.appliesTo { index[kind, default: []].append(box) }
         }
         self.rulesByKind = index
     }
@@ -28,7 +36,11 @@ public struct Engine: Sendable {
 
     /// Assesses one checked record, screening names through `cache` (one per worker).
     func assess(_ record: Record, cache: ScreeningCache) -> RecordResult {
-        let findings = (rulesByKind[record.kind] ?? []).compactMap { judge(record, by: $0, cache: cache) }.sorted {
+        let plain = Evaluator(record: record)
+        let directions = Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK)
+        let findings = (rulesByKind[record.kind] ?? []).compactMap {
+            judge(record, by: $0.rule, cache: cache, directions: directions)
+        }.sorted {
             let left = Outcome($0.verdict), right = Outcome($1.verdict)
             return left != right ? left > right : $0.rule < $1.rule
         }
@@ -66,10 +78,10 @@ public struct Engine: Sendable {
         judge(record, by: rule, cache: nil)
     }
 
-    func judge(_ record: Record, by rule: Rule, cache: ScreeningCache?) -> Finding? {
+    func judge(_ record: Record, by rule: Rule, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) -> Finding? {
         guard rule.appliesTo.contains(record.kind),
               rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
-        let evaluator = Evaluator(record: record, cache: cache)
+        let evaluator = Evaluator(record: record, cache: cache, directions: directions)
         // The fast path: most rules fail most records, and their reasons are never shown.
         if evaluator.truth(rule.condition) == .no { return nil }
         let evaluation = evaluator.evaluate(rule.condition)

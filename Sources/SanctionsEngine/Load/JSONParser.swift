@@ -209,6 +209,8 @@ struct JSONParser {
         guard depth <= JSONParser.maxDepth else { throw fail("nesting deeper than \(JSONParser.maxDepth) levels") }
         index += 1
         var members: [Swift.String: Value] = [:]
+        // Records' objects have a handful of members: one allocation, no rehashing.
+        members.reserveCapacity(8)
         skipSpace()
         if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {

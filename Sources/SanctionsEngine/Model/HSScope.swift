@@ -14,9 +14,63 @@ public struct HSScope: Sendable, Hashable {
 
     /// The entries, in the order the rule gave them.
     public let entries: [Entry]
+    /// The entries as numbers: (digit count, low, high).
+    private let ranges: [(length: Int, low: Int, high: Int)]
 
     /// Creates a scope from entries.
-    public init(entries: [Entry]) { self.entries = entries }
+    public init(entries: [Entry]) {
+        self.entries = entries
+        ranges = entries.map { ($0.low.utf8.count, Int($0.low) ?? 0, Int($0.high) ?? 0) }
+    }
+
+    public static func == (lhs: HSScope, rhs: HSScope) -> Bool { lhs.entries == rhs.entries }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(entries) }
+
+    /// ``contains(_:)`` for a code given as its digits' value and count (`0301` is 301, 4):
+    /// integer comparisons only, for the evaluator's fast path.
+    func contains(value code: Int, length: Int) -> Truth {
+        var result = Truth.no
+        for range in ranges {
+            if length >= range.length {
+                let prefix = code / HSScope.powersOfTen[length - range.length]
+                if prefix >= range.low && prefix <= range.high { return .yes }
+            } else {
+                let divisor = HSScope.powersOfTen[range.length - length]
+                if code >= range.low / divisor && code <= range.high / divisor { result = .unknown }
+            }
+        }
+        return result
+    }
+
+    private static let powersOfTen: [Int] = (0...18).map { exponent in (0..<exponent).reduce(1) { product, _ in product * 10 } }
+
+    /// The record's `hs` value as (digits' value, digit count), as ``normalize(_:)`` reads
+    /// it, without building a string: `nil` when it is no HS code.
+    static func digits(_ value: Value) -> (value: Int, length: Int)? {
+        switch value {
+        case .string(let text):
+            var code = 0, length = 0
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    length += 1
+                    guard length <= 10 else { return nil }
+                    code = code * 10 + Int(byte - 48)
+                case UInt8(ascii: "."), UInt8(ascii: " "):
+                    continue
+                default:
+                    return nil
+                }
+            }
+            return length >= 2 && length % 2 == 0 ? (code, length) : nil
+        case .number:
+            guard let text = normalize(value) else { return nil }
+            return (Int(text) ?? 0, text.utf8.count)
+        default:
+            return nil
+        }
+    }
 
     /// Parses one entry: `"2701"`, `"72-83"`, `"7101-7116"`. Returns `nil` and a reason
     /// when the text is not an even-length digit string of 2 to 10 digits or a range of two.
