@@ -26,7 +26,7 @@ struct Sanctions: ParsableCommand {
 
         Writing or changing rules: docs/authoring.md.
         """,
-        subcommands: [Assess.self, Report.self, Rules.self, Test.self, LintCommand.self, Explain.self, Diff.self, Merge.self],
+        subcommands: [Assess.self, Report.self, Rules.self, Test.self, LintCommand.self, Explain.self, Diff.self, Merge.self, Bench.self],
         defaultSubcommand: nil
     )
 

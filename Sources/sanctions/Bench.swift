@@ -1,0 +1,208 @@
+import ArgumentParser
+import Foundation
+import SanctionsEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sanctions bench`: end-to-end throughput of `sanctions assess` (JSON Lines in, JSON Lines
+/// out) on a workload file, per thread count, with the peak memory of each run, the
+/// start-up time, and optionally a baseline command measured in the same run.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure throughput, memory and start-up of 'sanctions assess' on a workload.",
+        discussion: """
+        Each configuration runs 'sanctions assess WORKLOAD --format jsonl --threads N' as a child \
+        process, output to /dev/null; the figure is the median wall time of --repeat runs, and \
+        the peak resident memory the largest of them. Start-up is the median of 11 runs on an \
+        empty file (loading and compiling the rules).
+
+        The workload of docs/performance.md is made by the project's generator:
+          python3 ../shared/bench/gen.py -n 1000000 -o /tmp/data_1m.jsonl --designated /tmp/designated.txt
+          sanctions bench /tmp/data_1m.jsonl --baseline "python3 ../shared/bench/run_python.py /tmp/data_1m.jsonl --designated /tmp/designated.txt"
+        scripts/bench.sh does both, and the rule-count and record-size series.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown
+    }
+
+    @Argument(help: ArgumentHelp("A JSON Lines workload.", valueName: "WORKLOAD"))
+    var workload: String
+
+    @Option(help: ArgumentHelp("Thread counts to measure, comma-separated.", valueName: "N,N"))
+    var threads: String = "1,2"
+
+    @Option(name: .customLong("repeat"), help: "Runs per configuration (the median is reported).")
+    var runs: Int = 3
+
+    @Option(help: ArgumentHelp("A shell command to measure the same way, e.g. the Python baseline.", valueName: "COMMAND"))
+    var baseline: String?
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: "Output: text or markdown (a table for docs/performance.md).")
+    var format: Format = .text
+
+    struct Measurement {
+        let label: String
+        let seconds: Double
+        let peakKiB: Int
+    }
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        guard !threadCounts.isEmpty, threadCounts.allSatisfy({ $0 >= 1 && $0 <= 256 }) else {
+            throw ValidationError("--threads takes thread counts between 1 and 256, e.g. 1,2")
+        }
+    }
+
+    var threadCounts: [Int] { threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() throws {
+        guard let (records, bytes) = Bench.count(workload) else {
+            Output.error("\(workload): cannot be read")
+            throw ExitCode(Sanctions.Exit.cannotRun)
+        }
+        let executable = Bench.executablePath()
+        let ruleArguments = rules.directories.flatMap { ["--rules", $0] }
+        var results: [Measurement] = []
+        for count in threadCounts {
+            let arguments = [executable, "assess", workload, "--format", "jsonl", "--threads", String(count)] + ruleArguments
+            results.append(try measure(label: "sanctions, \(count) thread\(count == 1 ? "" : "s")", arguments: arguments, runs: runs))
+        }
+        var baselineResult: Measurement?
+        if let baseline {
+            baselineResult = try measure(label: "baseline", arguments: ["/bin/sh", "-c", baseline], runs: runs)
+        }
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("sanctions-bench-empty-\(getpid()).jsonl").path
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let startup = try measure(label: "start-up", arguments: [executable, "assess", empty, "--format", "jsonl", "--threads", "1"] + ruleArguments, runs: 11)
+
+        var out = OutputBuffer()
+        out.write(report(records: records, bytes: bytes, results: results, baseline: baselineResult, startup: startup))
+        out.flush()
+    }
+
+    func report(records: Int, bytes: Int, results: [Measurement], baseline: Measurement?, startup: Measurement) -> String {
+        func row(_ measurement: Measurement) -> [String] {
+            let rate = Double(records) / measurement.seconds
+            return [measurement.label, String(format: "%.2f", measurement.seconds), Bench.grouped(Int(rate.rounded())),
+                    String(format: "%.1f", Double(bytes) / measurement.seconds / 1_000_000),
+                    String(format: "%.1f", Double(measurement.peakKiB) / 1024)]
+        }
+        let header = ["configuration", "seconds", "records/s", "MB/s", "peak MiB"]
+        let rows = (results + (baseline.map { [$0] } ?? [])).map(row)
+        var notes: [String] = []
+        notes.append("workload: \(workload), \(Bench.grouped(records)) records, \(Bench.grouped(bytes)) bytes (\(bytes / max(records, 1)) bytes per record)")
+        notes.append("median of \(runs) run\(runs == 1 ? "" : "s") each; start-up (empty input, rules loaded and compiled): \(String(format: "%.1f", startup.seconds * 1000)) ms")
+        if let one = results.first(where: { $0.label.hasSuffix(" 1 thread") }) {
+            for other in results where other.label != one.label {
+                notes.append("speed-up, \(other.label) over 1 thread: \(String(format: "%.2f", one.seconds / other.seconds))×")
+            }
+        }
+        if let baseline, let best = results.min(by: { $0.seconds < $1.seconds }) {
+            notes.append("fastest sanctions configuration over the baseline: \(String(format: "%.2f", baseline.seconds / best.seconds))×")
+        }
+        switch format {
+        case .markdown:
+            var text = "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+            for cells in rows { text += "| " + cells.joined(separator: " | ") + " |\n" }
+            return text + "\n" + notes.map { "- \($0)\n" }.joined()
+        case .text:
+            let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { column, cell in
+                    column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                        : String(repeating: " ", count: widths[column] - cell.count) + cell
+                }.joined(separator: "  ") + "\n"
+            }
+            return line(header) + rows.map(line).joined() + "\n" + notes.map { $0 + "\n" }.joined()
+        }
+    }
+
+    /// Runs `arguments` `runs` times (standard output to /dev/null) and reports the median
+    /// wall time and the largest peak resident memory.
+    func measure(label: String, arguments: [String], runs: Int) throws -> Measurement {
+        var times: [Double] = []
+        var peak = 0
+        for _ in 0..<runs {
+            let start = Date()
+            let (status, maxRSS) = try Bench.spawn(arguments)
+            times.append(Date().timeIntervalSince(start))
+            peak = max(peak, maxRSS)
+            // assess exits 1 when it finds violations: that is a normal run here.
+            guard status == 0 || status == 1 else {
+                Output.error("\(label): '\(arguments.joined(separator: " "))' exited with status \(status)")
+                throw ExitCode(Sanctions.Exit.cannotRun)
+            }
+        }
+        times.sort()
+        return Measurement(label: label, seconds: times[times.count / 2], peakKiB: peak)
+    }
+
+    /// Runs a child process with standard output to /dev/null; returns its exit status and
+    /// peak resident memory in KiB.
+    static func spawn(_ arguments: [String]) throws -> (status: Int32, maxRSS: Int) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            Output.error("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))")
+            throw ExitCode(Sanctions.Exit.cannotRun)
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else {
+                Output.error("cannot wait for \(arguments[0])")
+                throw ExitCode(Sanctions.Exit.cannotRun)
+            }
+        }
+        let exited = (status & 0x7F) == 0
+        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), Int(usage.ru_maxrss))
+    }
+
+    /// Records (non-blank lines) and bytes of a JSON Lines file, read in blocks.
+    static func count(_ path: String) -> (records: Int, bytes: Int)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var records = 0, bytes = 0
+        var lineHasContent = false
+        while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
+            bytes += block.count
+            for byte in block {
+                if byte == UInt8(ascii: "\n") {
+                    if lineHasContent { records += 1 }
+                    lineHasContent = false
+                } else if byte != 32, byte != 9, byte != 13 {
+                    lineHasContent = true
+                }
+            }
+        }
+        if lineHasContent { records += 1 }
+        return (records, bytes)
+    }
+
+    /// This executable's path, so that the children are the same build.
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var out = ""
+        for (position, character) in digits.enumerated() {
+            if position > 0, (digits.count - position) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return out
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import SanctionsEngine
+
+/// The optimised path agrees with the straightforward one: the truth-only evaluation with
+/// the reasoned evaluation, screening through a cache with screening afresh, integer HS
+/// matching with string matching, byte encoding with string encoding, and a parallel run
+/// with a one-thread run. The records are the first 2,000 of the benchmark workload
+/// (Fixtures/bench), the rule examples and the case library.
+@Suite struct FastPathTests {
+    static let rulebook: Rulebook? = try? Rulebook.bundled()
+
+    /// The benchmark sample, the rule examples and the historical cases, as records.
+    static func records() throws -> [Record] {
+        let rulebook = try #require(rulebook)
+        var records: [Record] = []
+        try RecordReader.read(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl) { raw in
+            if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) { records.append(record) }
+        }
+        for rule in rulebook.rules {
+            for (example, _) in rule.examples.all {
+                if let record = try? Record(value: example.record) { records.append(record) }
+            }
+        }
+        for historical in try CaseFile.load(paths: [Fixtures.path("Fixtures/cases")]) {
+            for (value, _) in historical.records { if let record = try? Record(value: value) { records.append(record) } }
+        }
+        return records
+    }
+
+    @Test func truthOnlyEvaluationAgreesWithTheReasonedOneForEveryRuleAndRecord() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let records = try FastPathTests.records()
+        #expect(records.count > 2_300)
+        var compared = 0, held = 0
+        for record in records {
+            let plain = Evaluator(record: record)
+            let directions = Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK)
+            let fast = Evaluator(record: record, cache: ScreeningCache(), directions: directions)
+            for rule in rulebook.rules where rule.appliesTo.contains(record.kind) {
+                var conditions = [rule.condition] + rule.exemptions.map(\.condition)
+                if let counts = rule.cap?.counts { conditions.append(counts) }
+                for condition in conditions {
+                    let reference = plain.evaluate(condition).truth
+                    #expect(fast.truth(condition) == reference, "\(rule.id) on \(record.id)")
+                    #expect(plain.truth(condition) == reference, "\(rule.id) on \(record.id), no cache")
+                    compared += 1
+                    if reference != .no { held += 1 }
+                }
+            }
+        }
+        // Both outcomes are exercised, not only the common "does not apply".
+        #expect(compared > 50_000)
+        #expect(held > 1_000)
+    }
+
+    @Test func screeningThroughACacheFindsWhatScreeningAfreshFinds() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        let records = try FastPathTests.records()
+        // A cache of one name forgets at every new name: it must still give the same answers.
+        let tiny = ScreeningCache(capacity: 1), large = ScreeningCache()
+        for record in records {
+            let afresh = ResultJSON.encode(engine.assess(record))
+            #expect(ResultJSON.encode(engine.assess(record, cache: large)) == afresh, "\(record.id)")
+            #expect(ResultJSON.encode(engine.assess(record, cache: tiny)) == afresh, "\(record.id)")
+        }
+    }
+
+    @Test func theEngineMatchesAReferenceJudgeThatEvaluatesEveryRuleInFull() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        for record in try FastPathTests.records() {
+            // The reference: every rule evaluated with its reasons, no fast path, no cache.
+            var expected: [String: Truth] = [:]
+            for rule in rulebook.rules where rule.appliesTo.contains(record.kind)
+                && rule.inForce.covers(start: record.date, end: record.periodEnd) {
+                expected[rule.id] = Evaluator(record: record).evaluate(rule.condition).truth
+            }
+            let fired = Set(engine.assess(record).findings.map(\.rule))
+            #expect(fired == Set(expected.filter { $0.value != .no }.keys), "\(record.id)")
+        }
+    }
+
+    @Test func parallelRunsGiveTheBytesOfAOneThreadRun() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        let input = Run.Input(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl)
+        func output(threads: Int) throws -> (String, RunSummary, CapState?) {
+            var text = ""
+            let totals = try Run(engine: engine, inputs: [input], threads: threads).perform(render: ResultJSON.encode) { _, line in
+                text += line + "\n"
+            }
+            return (text, totals.summary, totals.state)
+        }
+        let (single, summary, state) = try output(threads: 1)
+        #expect(summary.records == 2_000)
+        #expect(summary.capTotals.count > 0, "the sample reaches the caps")
+        for threads in [2, 3, 8] {
+            let (parallel, parallelSummary, parallelState) = try output(threads: threads)
+            #expect(parallel == single, "\(threads) threads")
+            #expect(parallelSummary.outcomes == summary.outcomes)
+            #expect(ResultJSON.encode(parallelSummary) == ResultJSON.encode(summary))
+            #expect(parallelState?.encoded() == state?.encoded())
+        }
+    }
+
+    @Test func integerHSMatchingAgreesWithStringMatching() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let codes = ["27", "2710", "271019", "27101943", "2710194300", "84", "8471", "847130", "01", "0301", "030111",
+                     "71", "7101", "7116", "711719", "89", "8901", "890190", "93", "9301", "930190", "99", "00"]
+        for scope in rulebook.scopes.values {
+            for code in codes {
+                let digits = try #require(HSScope.digits(.string(code)))
+                #expect(scope.contains(value: digits.value, length: digits.length) == scope.contains(code), "\(code) in \(scope.entries)")
+            }
+        }
+        for text in ["27.10", "2710 19", "271", "27a0", "", "12345678901", "2710.19.43"] {
+            let expected = HSScope.normalize(.string(text))
+            let digits = HSScope.digits(.string(text))
+            #expect(digits?.length == expected?.utf8.count, "\(text)")
+            #expect(digits?.value == expected.flatMap { Int($0) }, "\(text)")
+        }
+        #expect(HSScope.digits(.number(301))?.length == 4)
+        #expect(HSScope.digits(.number(2710))?.value == 2710)
+    }
+
+    @Test func asciiNormalisationMatchesTheUnicodePath() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        var names = ["Ocean Maritime Management Co., Ltd.", "Buryong3", "Office #39", "O'Neil & Sons", "A`B", "  ", "x--y..z",
+                     "GOLDEN STAR TRADING CO LTD", "no. 18", "Tab\there"]
+        for list in rulebook.lists.values {
+            for entry in list.entries { names += [entry.name] + entry.aliases + entry.formerNames }
+        }
+        var ascii = 0
+        for name in names where name.utf8.allSatisfy({ $0 < 0x80 }) {
+            #expect(NameMatcher.asciiTokens(name) == NameMatcher.unicodeTokens(name), "\(name)")
+            ascii += 1
+        }
+        #expect(ascii > 200)
+    }
+
+    @Test func theSharedCharacterBoundIsNeverBelowTheScore() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let names = rulebook.lists.values.flatMap { $0.entries.flatMap { [$0.name] + $0.aliases } }
+            + ["GOLDEN STAR TRADING", "KOREA MINING", "CHOSON EXPO", "PAEKTUSAN", "KIM CHOL"]
+        var checked = 0
+        for (position, first) in names.enumerated() where position % 3 == 0 {
+            let a = NameMatcher.Form(normalized: NameMatcher.normalize(first))
+            for second in names.prefix(120) {
+                let b = NameMatcher.Form(normalized: NameMatcher.normalize(second))
+                let score = NameMatcher.jaroWinkler(a.scalars, b.scalars)
+                let bound = NameMatcher.jaroWinklerBound(a.scalars.count, b.scalars.count, common: a.counts.common(with: b.counts))
+                #expect(bound + 1e-12 >= score, "\(first) / \(second)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1_000)
+    }
+
+    @Test func byteEncodingEscapesAsTheStringEncoderDoes() {
+        for text in ["plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{01}\u{1F}", "Ch’oe Ŏ 조선", "", "\u{7F}"] {
+            var bytes = JSONBytes()
+            bytes.quote(text)
+            #expect(String(decoding: bytes.bytes, as: UTF8.self) == JSONWriter.quote(text), "\(text)")
+        }
+    }
+}
