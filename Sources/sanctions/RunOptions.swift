@@ -65,7 +65,7 @@ struct RunOptions: ParsableArguments {
             inputs[index] = Run.Input(name: "-", path: kept.path, format: inputs[index].format)
         }
         let run = Run(engine: engine, inputs: inputs, state: try loadState(digest: rulebook.digest, create: createState),
-                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepsState: state != nil)
         do {
             return try run.perform(render: render, body)
         } catch let error as InputError {

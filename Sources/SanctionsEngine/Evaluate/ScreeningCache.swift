@@ -3,8 +3,10 @@
 /// afterwards), and trade data names the same counterparties again and again, so most names
 /// are screened once per run instead of once per party, rule and record.
 ///
-/// Bounded: past ``capacity`` names it starts afresh, so memory does not grow with the input.
-/// Not shared between threads: each worker owns one.
+/// Bounded: it keeps two generations of at most ``capacity`` names each. When the current
+/// one is full it becomes the previous one (the one before is dropped); a name found in the
+/// previous generation moves to the current. Names that keep coming back stay, memory does
+/// not grow with the input. Not shared between threads: each worker owns one.
 final class ScreeningCache {
     private struct Key: Hashable {
         let matcher: ObjectIdentifier
@@ -12,20 +14,24 @@ final class ScreeningCache {
         let name: String
     }
 
-    /// Names kept before the cache is emptied.
+    /// Names kept per generation.
     let capacity: Int
-    private var hits: [Key: NameMatcher.NameHit?] = [:]
+    private var current: [Key: NameMatcher.NameHit?] = [:]
+    private var previous: [Key: NameMatcher.NameHit?] = [:]
 
     init(capacity: Int = 50_000) {
-        self.capacity = capacity
+        self.capacity = max(1, capacity)
     }
 
     func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
         let key = Key(matcher: ObjectIdentifier(screening.matcher.tables), threshold: screening.threshold, name: name)
-        if let known = hits[key] { return known }
-        let hit = screening.matcher.nameHit(name, threshold: screening.threshold)
-        if hits.count >= capacity { hits.removeAll(keepingCapacity: true) }
-        hits[key] = hit
+        if let known = current[key] { return known }
+        let hit = previous[key] ?? screening.matcher.nameHit(name, threshold: screening.threshold)
+        if current.count >= capacity {
+            previous = current
+            current = [:]
+        }
+        current[key] = hit
         return hit
     }
 }

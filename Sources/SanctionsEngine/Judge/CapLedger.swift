@@ -100,6 +100,8 @@ public struct CapLedger: Sendable {
 
     static func entry(for record: Record, rule: Rule, cap: Cap, key: Key) -> Entry? {
         let evaluator = Evaluator(record: record)
+        // The fast path: most records do not count toward a cap, and the reasons are not needed then.
+        if let counts = cap.counts, evaluator.truth(counts) == .no { return nil }
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
         // In the order the cap gives them: the missing facts come out in the same order every run.
@@ -121,6 +123,7 @@ public struct CapLedger: Sendable {
         var counted = false
         let goods = record.value["goods"]?.arrayValue ?? []
         for (position, item) in goods.enumerated() {
+            if evaluator.truth(cap.items, in: item, atRoot: false) == .no { continue }
             let prefix = "goods[\(position)]"
             let evaluation = evaluator.evaluate(cap.items, in: Evaluator.Scope(value: item, prefix: prefix))
             if evaluation.truth == .no { continue }
@@ -172,9 +175,39 @@ public struct CapLedger: Sendable {
 
     /// The cap findings of every record, by key, and the totals of every period window.
     public func judge() -> (findings: [Key: [Finding]], totals: [Total]) {
-        var findings: [Key: [Finding]] = [:]
+        let judged = judgeCompactly()
+        return (judged.verdicts.mapValues { $0.map(finding) }, judged.totals)
+    }
+
+    /// A record's cap finding before it is made a ``Finding``: what differs from record to
+    /// record, without the arrays a finding holds (a long run keeps one per capped supply).
+    struct Judged: Sendable {
+        let rule: Int
+        let verdict: Verdict
+        let message: String
+        let date: Day
+        let test: String
+        let missing: [MissingFact]
+        let detail: CapStatus?
+    }
+
+    /// The finding a compact verdict stands for.
+    func finding(_ verdict: Judged) -> Finding {
+        let rule = rules[verdict.rule]
+        return Finding(rule: rule.id, title: rule.cap?.title ?? rule.title, verdict: verdict.verdict, category: rule.category,
+                       citations: rule.cap?.citations ?? [], message: verdict.message,
+                       because: [Fact(path: "date", value: verdict.date.description, test: verdict.test, holds: true)],
+                       missing: verdict.missing, exemption: nil, status: rule.status, cap: verdict.detail)
+    }
+
+    /// ``judge()`` with each record's findings kept as compact verdicts.
+    func judgeCompactly() -> (verdicts: [Key: [Judged]], totals: [Total]) {
+        var findings: [Key: [Judged]] = [:]
+        // Most cap findings repeat the same texts (every uncountable record of a period says
+        // the same): one copy of each keeps a long run's findings small.
+        var strings = Strings()
         var totals: [Total] = []
-        for rule in rules {
+        for (ruleIndex, rule) in rules.enumerated() {
             guard let cap = rule.cap else { continue }
             let mine = entries.filter { $0.rule == rule.id }
             for period in cap.periods {
@@ -233,12 +266,10 @@ public struct CapLedger: Sendable {
                             lines.append("\(label): this record's amount cannot be counted toward the cap, so whether the cap is exceeded cannot be decided")
                         }
                         guard let verdict else { continue }
-                        let finding = Finding(
-                            rule: rule.id, title: cap.title ?? rule.title, verdict: verdict, category: rule.category,
-                            citations: cap.citations, message: lines.joined(separator: "; "),
-                            because: [Fact(path: "date", value: entry.date.description, test: "in the cap period \(label)", holds: true)],
-                            missing: verdict == .violation ? [] : entry.unknown, exemption: nil, status: rule.status, cap: detail)
-                        findings[Key(source: entry.source, index: entry.index), default: []].append(finding)
+                        let compact = Judged(rule: ruleIndex, verdict: verdict, message: strings.intern(lines.joined(separator: "; ")),
+                                              date: entry.date, test: strings.intern("in the cap period \(label)"),
+                                              missing: verdict == .violation ? [] : entry.unknown, detail: detail)
+                        findings[Key(source: entry.source, index: entry.index), default: []].append(compact)
                     }
                     totals.append(Total(rule: rule.id, title: cap.title ?? rule.title, period: label, window: window,
                                         records: ordered.count, alerts: cap.alerts, lines: period.limits.map {
@@ -249,6 +280,26 @@ public struct CapLedger: Sendable {
             }
         }
         return (findings, totals)
+    }
+
+    /// One copy of each text: equal strings share one buffer.
+    struct Strings {
+        private var seen: [String: String] = [:]
+
+        mutating func intern(_ text: String) -> String {
+            if let known = seen[text] { return known }
+            seen[text] = text
+            return text
+        }
+
+        /// The entry with its missing facts' texts shared with earlier entries'.
+        mutating func intern(_ entry: Entry) -> Entry {
+            guard !entry.unknown.isEmpty else { return entry }
+            return Entry(rule: intern(entry.rule), source: entry.source, index: entry.index, recordID: entry.recordID,
+                         date: entry.date, amounts: entry.amounts,
+                         unknown: entry.unknown.map { MissingFact(path: intern($0.path), need: intern($0.need)) },
+                         uncounted: entry.uncounted)
+        }
     }
 
     /// `2024` for a calendar year, else `2017-10-01 to 2017-12-31`.

@@ -33,7 +33,7 @@ public struct Run: Sendable {
         public let summary: RunSummary
         /// The state given, with this run's capped supplies in place of any earlier count
         /// of the same inputs (write it back to carry totals to the next run); `nil` when
-        /// the rulebook has no caps.
+        /// the rulebook has no caps or the run does not keep its state.
         public let state: CapState?
     }
 
@@ -44,14 +44,18 @@ public struct Run: Sendable {
     /// Threads that parse and assess records (1: the caller's thread alone). The results
     /// and cap findings do not depend on it.
     public let threads: Int
+    /// Whether ``Totals/state`` is wanted (every capped supply is then kept to the end of
+    /// the run); without it a long run keeps less.
+    public let keepsState: Bool
 
     /// A run of `engine` over `inputs`, counting caps on top of `state` (default: none), on
-    /// `threads` threads.
-    public init(engine: Engine, inputs: [Input], state: CapState? = nil, threads: Int = 1) {
+    /// `threads` threads; `keepsState: false` when the state it leaves is not needed.
+    public init(engine: Engine, inputs: [Input], state: CapState? = nil, threads: Int = 1, keepsState: Bool = true) {
         self.engine = engine
         self.inputs = inputs
         self.state = state ?? CapState(digest: engine.rulebook.digest)
         self.threads = max(1, threads)
+        self.keepsState = keepsState
     }
 
     /// Whether the inputs are read twice (the rulebook has caps): standard input must then
@@ -79,44 +83,35 @@ public struct Run: Sendable {
         let rulebook = engine.rulebook
         var summary = RunSummary(rulebook: rulebook, inputs: inputs.map(\.name))
         var capState = state
-        var ledger = CapLedger(rulebook: rulebook)
-        var capFindings: [CapLedger.Key: [Finding]] = [:]
+        let hasCaps = !CapLedger(rulebook: rulebook).isEmpty
+        var capFindings: [CapLedger.Key: [CapLedger.Judged]] = [:]
+        let judge = CapLedger(rulebook: rulebook)
         var ranks: [Int] = []
-        if !ledger.isEmpty {
+        if hasCaps {
             capState.forget(sources: inputs.map(\.name))
             ranks = inputs.map { capState.rank(of: $0.name) }
+            let ownEntries = try countCaps(ranks: ranks)
+            // The ledger lives only as long as the judging: afterwards each capped record's
+            // findings are all that is kept (and the state's entries, when it is wanted).
+            var ledger = judge
             ledger.add(capState.entries)
-            var ownEntries: [CapLedger.Entry] = []
-            let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { [ranks] batch, _ in
-                var counting = CapLedger(rulebook: rulebook)
-                for (offset, unit) in batch.units.enumerated() {
-                    let raw = unit.record
-                    if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
-                        counting.add(record, key: CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset))
-                    }
-                }
-                return counting.entries
-            }
-            defer { counting.close() }
-            try batches { batch in counting.submit(batch) { ownEntries += $0 } }
-            counting.finish { ownEntries += $0 }
             ledger.add(ownEntries)
-            capState.add(ownEntries)
-            let judged = ledger.judge()
-            capFindings = judged.findings
+            if keepsState { capState.add(ownEntries) }
+            let judged = ledger.judgeCompactly()
+            capFindings = judged.verdicts
             summary.capTotals = judged.totals
         }
         let engine = self.engine
         let assessing = Pipeline<Batch, (input: Int, results: [(Outcome, Rendered)]), ScreeningCache>(
             threads: threads, makeState: { ScreeningCache() }
-        ) { [ranks, capFindings] batch, cache in
+        ) { [ranks, capFindings, judge] batch, cache in
             var results: [(Outcome, Rendered)] = []
             results.reserveCapacity(batch.units.count)
             for (offset, unit) in batch.units.enumerated() {
                 var result = engine.assess(unit.record, cache: cache)
                 if !ranks.isEmpty {
                     let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                    result = result.adding(capFindings[key] ?? [])
+                    result = result.adding((capFindings[key] ?? []).map(judge.finding))
                 }
                 results.append((result.outcome, render(result)))
             }
@@ -131,7 +126,30 @@ public struct Run: Sendable {
         }
         try batches { batch in try assessing.submit(batch, deliver: deliver) }
         try assessing.finish(deliver: deliver)
-        return Totals(summary: summary, state: ledger.isEmpty ? nil : capState)
+        return Totals(summary: summary, state: hasCaps && keepsState ? capState : nil)
+    }
+
+    /// The first pass: the capped supplies of every input, counted on the worker threads,
+    /// in input order.
+    private func countCaps(ranks: [Int]) throws -> [CapLedger.Entry] {
+        let rulebook = engine.rulebook
+        let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { batch, _ in
+            var counting = CapLedger(rulebook: rulebook)
+            for (offset, unit) in batch.units.enumerated() {
+                let raw = unit.record
+                if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
+                    counting.add(record, key: CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset))
+                }
+            }
+            return counting.entries
+        }
+        defer { counting.close() }
+        var entries: [CapLedger.Entry] = []
+        var strings = CapLedger.Strings()
+        func keep(_ counted: [CapLedger.Entry]) { entries += counted.map { strings.intern($0) } }
+        try batches { batch in counting.submit(batch, deliver: keep) }
+        counting.finish(deliver: keep)
+        return entries
     }
 
     /// Records of one input, numbered from `firstIndex` (their position in that input).
