@@ -96,12 +96,13 @@ public struct NameMatcher: Sendable {
     }
 
     /// The list matched against.
-    public let list: NamedList
+    public var list: NamedList { tables.list }
     /// The prepared names and indexes, shared by every copy of the matcher (its identity
     /// keys a ``ScreeningCache``).
     let tables: Tables
 
     final class Tables: Sendable {
+        let list: NamedList
         let candidates: [Candidate]
         /// Normalised key → the best candidate with that key (name before alias before former
         /// name, then list order).
@@ -109,7 +110,8 @@ public struct NameMatcher: Sendable {
         /// Normalised identifier → (entry position, identifier as printed), first in list order.
         let identifierIndex: [String: (entry: Int, text: String)]
 
-        init(candidates: [Candidate], exactIndex: [String: Int], identifierIndex: [String: (entry: Int, text: String)]) {
+        init(list: NamedList, candidates: [Candidate], exactIndex: [String: Int], identifierIndex: [String: (entry: Int, text: String)]) {
+            self.list = list
             self.candidates = candidates
             self.exactIndex = exactIndex
             self.identifierIndex = identifierIndex
@@ -128,7 +130,6 @@ public struct NameMatcher: Sendable {
     /// again without a parenthesised part, so `OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)`
     /// is also `OCEAN MARITIME MANAGEMENT`), and indexes the identifiers.
     public init(list: NamedList) {
-        self.list = list
         var candidates: [Candidate] = []
         var exactIndex: [String: Int] = [:]
         var identifierIndex: [String: (entry: Int, text: String)] = [:]
@@ -153,7 +154,7 @@ public struct NameMatcher: Sendable {
                 if !key.isEmpty, identifierIndex[key] == nil { identifierIndex[key] = (position, identifier) }
             }
         }
-        self.tables = Tables(candidates: candidates, exactIndex: exactIndex, identifierIndex: identifierIndex)
+        self.tables = Tables(list: list, candidates: candidates, exactIndex: exactIndex, identifierIndex: identifierIndex)
     }
 
     /// The best match for a record's `name` and `identifiers` on `date`, or `nil`.

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Reproduces the figures of docs/performance.md on this machine.
+#
+#   scripts/bench.sh            # 1,000,000 records: main table, then the rule-count and record-size series
+#   RECORDS=200000 scripts/bench.sh
+#
+# Needs python3 (the workload generator) and, for the baseline, orjson (pip install orjson).
+# The workload generator and the Python baseline are ../shared/bench (BENCH_DIR to override).
+# Writes the workloads to $WORK (default /tmp/sanctions-bench); prints markdown tables.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+RECORDS="${RECORDS:-1000000}"
+SERIES_RECORDS="${SERIES_RECORDS:-200000}"
+REPEAT="${REPEAT:-3}"
+BENCH_DIR="${BENCH_DIR:-../shared/bench}"
+WORK="${WORK:-/tmp/sanctions-bench}"
+mkdir -p "$WORK"
+
+swift build -c release --product sanctions >&2
+SANCTIONS=.build/release/sanctions
+
+DATA="$WORK/data_$RECORDS.jsonl"
+if [ ! -s "$DATA" ]; then
+  python3 "$BENCH_DIR/gen.py" -n "$RECORDS" -o "$DATA" --designated "$WORK/designated.txt" >&2
+fi
+
+BASELINE=()
+if python3 -c "import orjson" 2>/dev/null; then
+  BASELINE=(--baseline "python3 $BENCH_DIR/run_python.py $DATA --designated $WORK/designated.txt")
+else
+  echo "orjson is not installed: no baseline (pip install orjson)" >&2
+fi
+
+echo "## Machine"
+echo
+echo "- $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "- $(free -g | awk '/Mem:/ {print $2}') GiB memory; $(swift --version 2>/dev/null | head -1)"
+echo "- commit $(git rev-parse --short HEAD) ($(date -u +%Y-%m-%d))"
+echo
+echo "## Full rulebook, $RECORDS records"
+echo
+"$SANCTIONS" bench "$DATA" --threads 1,2 --repeat "$REPEAT" --format markdown "${BASELINE[@]}"
+
+# The series run on the first SERIES_RECORDS records, once each.
+SAMPLE="$WORK/sample_$SERIES_RECORDS.jsonl"
+head -n "$SERIES_RECORDS" "$DATA" > "$SAMPLE"
+
+echo
+echo "## Rule count ($SERIES_RECORDS records, 2 threads)"
+echo
+echo "The first N rule files in path order, with the HS scopes and lists (superseded_by links dropped)."
+echo
+all_rules=$(cd Rules && find -L . -name '*.yaml' ! -path './lists/*' ! -name 'hs-scopes.yaml' | sort)
+total=$(echo "$all_rules" | wc -l)
+for count in 10 50 "$total"; do
+  dir="$WORK/rules-$count"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp -L Rules/hs-scopes.yaml "$dir/" && cp -rL Rules/lists "$dir/lists"
+  echo "$all_rules" | head -n "$count" | while read -r file; do
+    mkdir -p "$dir/$(dirname "$file")"
+    sed '/^  *superseded_by:/d; /^superseded_by:/d' "Rules/$file" > "$dir/$file"
+  done
+  echo "### $count rules"
+  echo
+  "$SANCTIONS" bench "$SAMPLE" --rules "$dir" --threads 2 --repeat 1 --format markdown
+  echo
+done
+
+echo "## Record size ($SERIES_RECORDS records, 2 threads)"
+echo
+echo "The same records with their \`source\` text lengthened (a field no rule reads)."
+echo
+for pad in 0 500 2000; do
+  padded="$WORK/padded_$pad.jsonl"
+  python3 - "$SAMPLE" "$padded" "$pad" <<'EOF'
+import json, sys
+source, target, pad = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(source) as inp, open(target, "w") as out:
+    for line in inp:
+        record = json.loads(line)
+        if pad:
+            record["source"] = record.get("source", "") + " " + "x" * pad
+        out.write(json.dumps(record, separators=(",", ":")) + "\n")
+EOF
+  echo "### +$pad bytes of source text"
+  echo
+  "$SANCTIONS" bench "$padded" --threads 2 --repeat 1 --format markdown
+  echo
+done
