@@ -86,10 +86,14 @@ public struct Rulebook: Sendable {
             }
         }
 
+        // Files are parsed on every core (YAML is most of the start-up), then checked in order.
+        let parsed = ParallelMap.map(files) { file in
+            Result { () throws(YAMLSyntax.Failure) -> [SyntaxNode] in try YAMLSyntax.documents(file.text, file: file.path) }
+        }
         var documents: [(file: (path: String, relative: String, text: String), node: SyntaxNode)] = []
-        for file in files {
+        for (file, result) in zip(files, parsed) {
             do {
-                let nodes = try YAMLSyntax.documents(file.text, file: file.path)
+                let nodes = try result.get()
                 if nodes.count != 1 {
                     diagnostics.append(Diagnostic(SourcePosition(file: file.path, line: 1, column: 1), .error,
                         nodes.isEmpty ? "the file is empty: a rule file holds one rule" : "the file holds \(nodes.count) YAML documents: one rule per file"))

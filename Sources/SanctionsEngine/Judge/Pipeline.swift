@@ -106,3 +106,37 @@ final class Pipeline<Input: Sendable, Output: Sendable, State>: @unchecked Senda
         }
     }
 }
+
+/// `map` over the available cores, results in input order: for independent work done once
+/// (parsing the rule files at start-up).
+enum ParallelMap {
+    static func map<Element: Sendable, Mapped: Sendable>(_ elements: [Element],
+                                                         _ transform: @Sendable (Element) -> Mapped) -> [Mapped] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, elements.count)
+        guard workers > 1 else { return elements.map(transform) }
+        let results = Slots<Mapped>(count: elements.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: elements.count, by: workers) {
+                results.store(transform(elements[index]), at: index)
+            }
+        }
+        return results.values()
+    }
+
+    /// One slot per result, each written by one worker only.
+    private final class Slots<Value>: @unchecked Sendable {
+        // @unchecked: each index is written by exactly one worker, and read after they all end.
+        private var slots: [Value?]
+        private let lock = NSLock()
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func store(_ value: Value, at index: Int) {
+            lock.lock()
+            slots[index] = value
+            lock.unlock()
+        }
+
+        func values() -> [Value] { slots.compactMap { $0 } }
+    }
+}
