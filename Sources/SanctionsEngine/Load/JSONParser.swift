@@ -282,10 +282,16 @@ struct JSONParser {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes.
-        while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 { index += 1 }
+        var high: UInt8 = 0
+        while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 {
+            high |= byte
+            index += 1
+        }
         if peek == UInt8(ascii: "\"") {
             let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            // ASCII needs no validation (most record text is ASCII).
+            if high < 0x80 { return Swift.String(decoding: slice, as: UTF8.self) }
             return try decodeUTF8(slice, at: start)
         }
         var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
