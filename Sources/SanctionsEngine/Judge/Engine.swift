@@ -16,7 +16,58 @@ public struct Engine: Sendable {
 
     final class RuleBox: Sendable {
         let rule: Rule
-        init(_ rule: Rule) { self.rule = rule }
+        /// The rule index (OPA's and Cedar's idea): bit `3 × to + from` is set when the
+        /// rule's `flow` conjuncts fail for a record whose direction to and from the DPRK is
+        /// (`to`, `from`) ∈ {yes 0, no 1, unknown 2}², so the rule cannot fire and is not
+        /// evaluated at all. Most rules require one direction and most records have neither.
+        let skippedDirections: UInt16
+
+        init(_ rule: Rule) {
+            self.rule = rule
+            skippedDirections = RuleBox.skippedDirections(of: rule.condition)
+        }
+
+        /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
+        static func skippedDirections(of condition: Condition) -> UInt16 {
+            let conjuncts: [Condition]
+            if case .all(let children) = condition { conjuncts = children } else { conjuncts = [condition] }
+            let guards = conjuncts.filter(isFlowOnly)
+            guard !guards.isEmpty, let probe = try? Record(json: #"{"id":"probe","kind":"shipment","date":"2000-01-01"}"#) else {
+                return 0
+            }
+            let truths: [Truth] = [.yes, .no, .unknown]
+            var mask: UInt16 = 0
+            for (to, toTruth) in truths.enumerated() {
+                for (from, fromTruth) in truths.enumerated() {
+                    // Only `flow` is read, and `flow` reads only the directions given here.
+                    let evaluator = Evaluator(record: probe, directions: Evaluator.Directions(toDPRK: toTruth, fromDPRK: fromTruth))
+                    if evaluator.truth(.all(guards)) == .no { mask |= 1 << (3 * to + from) }
+                }
+            }
+            return mask
+        }
+
+        /// Whether the condition reads nothing but the record's `flow`.
+        static func isFlowOnly(_ condition: Condition) -> Bool {
+            switch condition {
+            case .test(let test): return test.path.components == ["flow"]
+            case .all(let children), .any(let children): return !children.isEmpty && children.allSatisfy(isFlowOnly)
+            case .not(let child): return isFlowOnly(child)
+            case .some, .screen: return false
+            }
+        }
+    }
+
+    /// The position of a direction pair in ``RuleBox/skippedDirections``.
+    static func directionIndex(_ directions: Evaluator.Directions) -> Int {
+        func digit(_ truth: Truth) -> Int {
+            switch truth {
+            case .yes: 0
+            case .no: 1
+            case .unknown: 2
+            }
+        }
+        return 3 * digit(directions.toDPRK) + digit(directions.fromDPRK)
     }
 
     public init(rulebook: Rulebook) {
@@ -38,9 +89,12 @@ public struct Engine: Sendable {
     func assess(_ record: Record, cache: ScreeningCache) -> RecordResult {
         let plain = Evaluator(record: record)
         let directions = Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK)
-        let findings = (rulesByKind[record.kind] ?? []).compactMap {
-            judge(record, by: $0.rule, cache: cache, directions: directions)
-        }.sorted {
+        let skip: UInt16 = 1 << Engine.directionIndex(directions)
+        var findings: [Finding] = []
+        for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
+            if let finding = judge(record, by: box.rule, cache: cache, directions: directions) { findings.append(finding) }
+        }
+        findings.sort {
             let left = Outcome($0.verdict), right = Outcome($1.verdict)
             return left != right ? left > right : $0.rule < $1.rule
         }
