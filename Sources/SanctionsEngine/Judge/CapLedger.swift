@@ -176,7 +176,28 @@ public struct CapLedger: Sendable {
     /// The cap findings of every record, by key, and the totals of every period window.
     public func judge() -> (findings: [Key: [Finding]], totals: [Total]) {
         let judged = judgeCompactly()
-        return (judged.verdicts.mapValues { $0.map(finding) }, judged.totals)
+        var findings: [Key: [Finding]] = [:]
+        for key in judged.verdicts.keys { findings[key] = judged.verdicts[key].map(finding) }
+        return (findings, judged.totals)
+    }
+
+    /// The compact verdicts by record: the first of each record in one table, any further
+    /// ones (a record under two caps) in another, so that most records cost no array.
+    struct JudgedStore: Sendable {
+        private var first: [Key: Judged] = [:]
+        private var more: [Key: [Judged]] = [:]
+
+        var keys: Dictionary<Key, Judged>.Keys { first.keys }
+
+        mutating func append(_ judged: Judged, for key: Key) {
+            if first[key] == nil { first[key] = judged } else { more[key, default: []].append(judged) }
+        }
+
+        /// The record's verdicts, in the order they were judged.
+        subscript(key: Key) -> [Judged] {
+            guard let head = first[key] else { return [] }
+            return [head] + (more[key] ?? [])
+        }
     }
 
     /// A record's cap finding before it is made a ``Finding``: what differs from record to
@@ -201,8 +222,8 @@ public struct CapLedger: Sendable {
     }
 
     /// ``judge()`` with each record's findings kept as compact verdicts.
-    func judgeCompactly() -> (verdicts: [Key: [Judged]], totals: [Total]) {
-        var findings: [Key: [Judged]] = [:]
+    func judgeCompactly() -> (verdicts: JudgedStore, totals: [Total]) {
+        var findings = JudgedStore()
         // Most cap findings repeat the same texts (every uncountable record of a period says
         // the same): one copy of each keeps a long run's findings small.
         var strings = Strings()
@@ -269,7 +290,7 @@ public struct CapLedger: Sendable {
                         let compact = Judged(rule: ruleIndex, verdict: verdict, message: strings.intern(lines.joined(separator: "; ")),
                                               date: entry.date, test: strings.intern("in the cap period \(label)"),
                                               missing: verdict == .violation ? [] : entry.unknown, detail: detail)
-                        findings[Key(source: entry.source, index: entry.index), default: []].append(compact)
+                        findings.append(compact, for: Key(source: entry.source, index: entry.index))
                     }
                     totals.append(Total(rule: rule.id, title: cap.title ?? rule.title, period: label, window: window,
                                         records: ordered.count, alerts: cap.alerts, lines: period.limits.map {

@@ -84,7 +84,7 @@ public struct Run: Sendable {
         var summary = RunSummary(rulebook: rulebook, inputs: inputs.map(\.name))
         var capState = state
         let hasCaps = !CapLedger(rulebook: rulebook).isEmpty
-        var capFindings: [CapLedger.Key: [CapLedger.Judged]] = [:]
+        var capFindings = CapLedger.JudgedStore()
         let judge = CapLedger(rulebook: rulebook)
         var ranks: [Int] = []
         if hasCaps {
@@ -111,7 +111,7 @@ public struct Run: Sendable {
                 var result = engine.assess(unit.record, cache: cache)
                 if !ranks.isEmpty {
                     let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                    result = result.adding((capFindings[key] ?? []).map(judge.finding))
+                    result = result.adding(capFindings[key].map(judge.finding))
                 }
                 results.append((result.outcome, render(result)))
             }

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import SanctionsEngine
+
+/// `sanctions bench` measures what it says; the figures themselves are never asserted
+/// (they belong to docs/performance.md, not to tests).
+@Suite(.serialized) struct CLIBenchTests {
+    let workload = "Fixtures/bench/workload-2k.jsonl"
+
+    @Test func benchMeasuresEachThreadCountTheBaselineAndStartUp() throws {
+        let run = try CLI.run(["bench", workload, "--threads", "1,2", "--repeat", "1", "--rules", "Fixtures/engine/rules",
+                               "--baseline", "wc -l \(workload)"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let rows = lines.filter { $0.hasPrefix("sanctions, ") || $0.hasPrefix("baseline") }
+        #expect(rows.count == 3, "\(run.stdout)")
+        for row in rows {
+            // configuration, seconds, records/s, MB/s, peak MiB: every figure a positive number.
+            let figures = row.split(separator: " ").suffix(4).map { Double($0.replacingOccurrences(of: ",", with: "")) }
+            #expect(figures.count == 4 && figures.allSatisfy { ($0 ?? 0) > 0 }, "\(row)")
+        }
+        #expect(run.stdout.contains("2,000 records"))
+        #expect(run.stdout.contains("start-up (empty input, rules loaded and compiled):"))
+        #expect(run.stdout.contains("speed-up, sanctions, 2 threads over 1 thread:"))
+        #expect(run.stdout.contains("fastest sanctions configuration over the baseline:"))
+    }
+
+    @Test func markdownGivesATable() throws {
+        let run = try CLI.run(["bench", workload, "--threads", "2", "--repeat", "1", "--rules", "Fixtures/engine/rules",
+                               "--format", "markdown"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("| configuration | seconds | records/s | MB/s | peak MiB |\n|---|---|---|---|---|\n| sanctions, 2 threads |"))
+    }
+
+    @Test func aFailingRunIsReportedNotTimed() throws {
+        let missing = try CLI.run(["bench", "no-such-file.jsonl"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no-such-file.jsonl: cannot be read"))
+        let failing = try CLI.run(["bench", workload, "--threads", "1", "--repeat", "1", "--rules", "Fixtures/engine/broken-rules"])
+        #expect(failing.status == 2)
+        #expect(failing.stderr.contains("exited with status 2"))
+        let badThreads = try CLI.run(["bench", workload, "--threads", "0"])
+        #expect(badThreads.status != 0)
+        #expect(badThreads.stderr.contains("--threads"))
+    }
+
+    @Test func assessRejectsANonsenseThreadCount() throws {
+        let run = try CLI.run(["assess", "--threads", "0", "Fixtures/records/sample.jsonl"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--threads must be between 1 and 256"))
+    }
+}
