@@ -89,7 +89,8 @@ struct Bench: ParsableCommand {
     func report(records: Int, bytes: Int, results: [Measurement], baseline: Measurement?, startup: Measurement) -> String {
         func row(_ measurement: Measurement) -> [String] {
             let rate = Double(records) / measurement.seconds
-            return [measurement.label, String(format: "%.2f", measurement.seconds), Bench.grouped(Int(rate.rounded())),
+            return [measurement.label, String(format: measurement.seconds < 1 ? "%.3f" : "%.2f", measurement.seconds),
+                    Bench.grouped(Int(rate.rounded())),
                     String(format: "%.1f", Double(bytes) / measurement.seconds / 1_000_000),
                     String(format: "%.1f", Double(measurement.peakKiB) / 1024)]
         }

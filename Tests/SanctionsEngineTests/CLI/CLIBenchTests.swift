@@ -9,7 +9,7 @@ import Testing
 
     @Test func benchMeasuresEachThreadCountTheBaselineAndStartUp() throws {
         let run = try CLI.run(["bench", workload, "--threads", "1,2", "--repeat", "1", "--rules", "Fixtures/engine/rules",
-                               "--baseline", "wc -l \(workload)"])
+                               "--baseline", "sleep 0.05; wc -l \(workload)"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         let rows = lines.filter { $0.hasPrefix("sanctions, ") || $0.hasPrefix("baseline") }
