@@ -196,6 +196,8 @@ public struct Engine: Sendable {
             }
         }
         for exemption in rule.exemptions {
+            // Most exemptions do not apply: their reasons are never shown.
+            if evaluator.truth(exemption.condition) == .no { continue }
             let evaluation = evaluator.evaluate(exemption.condition)
             switch evaluation.truth {
             case .no: continue
