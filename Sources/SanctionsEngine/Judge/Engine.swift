@@ -21,10 +21,15 @@ public struct Engine: Sendable {
         /// (`to`, `from`) ∈ {yes 0, no 1, unknown 2}², so the rule cannot fire and is not
         /// evaluated at all. Most rules require one direction and most records have neither.
         let skippedDirections: UInt16
+        /// The rule's citations as the result stream writes them.
+        let citationsJSON: [UInt8]
 
         init(_ rule: Rule) {
             self.rule = rule
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
+            var json = JSONBytes()
+            json.array(rule.citations, ResultJSON.write)
+            citationsJSON = json.bytes
         }
 
         /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
@@ -92,7 +97,10 @@ public struct Engine: Sendable {
         let skip: UInt16 = 1 << Engine.directionIndex(directions)
         var findings: [Finding] = []
         for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
-            if let finding = judge(record, by: box.rule, cache: cache, directions: directions) { findings.append(finding) }
+            guard var finding = judge(record, by: box.rule, cache: cache, directions: directions) else { continue }
+            // A finding cites the rule's citations, then any a screening match added.
+            if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
+            findings.append(finding)
         }
         findings.sort {
             let left = Outcome($0.verdict), right = Outcome($1.verdict)
@@ -218,7 +226,8 @@ public struct Engine: Sendable {
     /// are named; otherwise every element's value.
     private func render(_ template: MessageTemplate, record: Record, because: [Fact]) -> String {
         let evaluator = Evaluator(record: record)
-        let bound = Set(because.flatMap { Engine.listPrefixes(of: $0.path) })
+        // The list elements the conditions matched, worked out when a placeholder needs them.
+        var boundPrefixes: Set<String>?
         var text = ""
         for segment in template.segments {
             switch segment {
@@ -229,6 +238,13 @@ public struct Engine: Sendable {
                     continue
                 }
                 let candidates = evaluator.resolve(path, in: Evaluator.Scope(value: record.value, prefix: ""), fanOutLeaf: false)
+                if candidates.count == 1 {
+                    // One value: it is the one to show, whatever the conditions matched.
+                    text += candidates[0].value?.displayText ?? "(not given)"
+                    continue
+                }
+                let bound = boundPrefixes ?? Set(because.flatMap { Engine.listPrefixes(of: $0.path) })
+                boundPrefixes = bound
                 let matching = candidates.filter { candidate in
                     let prefixes = Engine.listPrefixes(of: candidate.path)
                     return !prefixes.isEmpty && prefixes.allSatisfy { prefix in

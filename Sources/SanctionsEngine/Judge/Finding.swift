@@ -21,6 +21,9 @@ public struct Finding: Sendable {
     public let status: Rule.Status
     /// For a cap finding: the period's totals at this record.
     public let cap: CapStatus?
+    /// `citations` already encoded as a JSON array, when they are the rule's own (the
+    /// engine encodes each rule's once; the result stream copies the bytes).
+    var citationsJSON: [UInt8]?
 
     /// Creates a finding.
     public init(rule: String, title: String, verdict: Verdict, category: String, citations: [Citation], message: String,

@@ -37,7 +37,11 @@ public enum ResultJSON {
         out.raw(",\"status\":")
         out.quote(finding.status.rawValue)
         out.raw(",\"citations\":")
-        out.array(finding.citations, write)
+        if let encoded = finding.citationsJSON {
+            out.bytes.append(contentsOf: encoded)
+        } else {
+            out.array(finding.citations, write)
+        }
         out.raw(",\"message\":")
         out.quote(finding.message)
         out.raw(",\"because\":")

@@ -158,6 +158,22 @@ import Testing
         #expect(checked > 1_000)
     }
 
+    @Test func preEncodedCitationsAreTheCitationsEncoded() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        var preEncoded = 0
+        for record in try FastPathTests.records().prefix(1_500) {
+            for finding in engine.assess(record).findings {
+                guard let encoded = finding.citationsJSON else { continue }
+                var plain = JSONBytes()
+                plain.array(finding.citations, ResultJSON.write)
+                #expect(encoded == plain.bytes, "\(finding.rule) on \(record.id)")
+                preEncoded += 1
+            }
+        }
+        #expect(preEncoded > 500)
+    }
+
     @Test func byteEncodingEscapesAsTheStringEncoderDoes() {
         for text in ["plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{01}\u{1F}", "Ch’oe Ŏ 조선", "", "\u{7F}"] {
             var bytes = JSONBytes()
