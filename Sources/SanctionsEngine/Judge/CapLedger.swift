@@ -230,15 +230,21 @@ public struct CapLedger: Sendable {
         var totals: [Total] = []
         for (ruleIndex, rule) in rules.enumerated() {
             guard let cap = rule.cap else { continue }
-            let mine = entries.filter { $0.rule == rule.id }
+            // Positions, not copies, of the entries: a long run has many.
+            let mine = entries.indices.filter { entries[$0].rule == rule.id }
             for period in cap.periods {
-                var windows: [Day: [Entry]] = [:]
-                for entry in mine {
-                    if let window = period.window(containing: entry.date) { windows[window.lowerBound, default: []].append(entry) }
+                var windows: [Day: [Int]] = [:]
+                for position in mine {
+                    if let window = period.window(containing: entries[position].date) {
+                        windows[window.lowerBound, default: []].append(position)
+                    }
                 }
                 for start in windows.keys.sorted() {
                     guard let group = windows[start], let window = period.window(containing: start) else { continue }
-                    let ordered = group.sorted { ($0.date, $0.source, $0.index) < ($1.date, $1.source, $1.index) }
+                    let ordered = group.sorted {
+                        let left = entries[$0], right = entries[$1]
+                        return (left.date, left.source, left.index) < (right.date, right.source, right.index)
+                    }.lazy.map { entries[$0] }
                     let label = CapLedger.label(window)
                     var running: [String: Double] = [:]
                     var unknownRecords: [String: Int] = [:]
@@ -306,6 +312,8 @@ public struct CapLedger: Sendable {
     /// One copy of each text: equal strings share one buffer.
     struct Strings {
         private var seen: [String: String] = [:]
+        private var missingLists: [[MissingFact]: [MissingFact]] = [:]
+        private var measureSets: [Set<String>: Set<String>] = [:]
 
         mutating func intern(_ text: String) -> String {
             if let known = seen[text] { return known }
@@ -313,13 +321,26 @@ public struct CapLedger: Sendable {
             return text
         }
 
-        /// The entry with its missing facts' texts shared with earlier entries'.
+        /// The entry with its missing facts and uncounted measures shared with earlier
+        /// entries' (most uncountable supplies miss the same facts).
         mutating func intern(_ entry: Entry) -> Entry {
-            guard !entry.unknown.isEmpty else { return entry }
+            guard !entry.unknown.isEmpty || !entry.uncounted.isEmpty else { return entry }
+            let unknown: [MissingFact]
+            if let known = missingLists[entry.unknown] {
+                unknown = known
+            } else {
+                unknown = entry.unknown.map { MissingFact(path: intern($0.path), need: intern($0.need)) }
+                missingLists[unknown] = unknown
+            }
+            let uncounted: Set<String>
+            if let known = measureSets[entry.uncounted] {
+                uncounted = known
+            } else {
+                uncounted = entry.uncounted
+                measureSets[uncounted] = uncounted
+            }
             return Entry(rule: intern(entry.rule), source: entry.source, index: entry.index, recordID: entry.recordID,
-                         date: entry.date, amounts: entry.amounts,
-                         unknown: entry.unknown.map { MissingFact(path: intern($0.path), need: intern($0.need)) },
-                         uncounted: entry.uncounted)
+                         date: entry.date, amounts: entry.amounts, unknown: unknown, uncounted: uncounted)
         }
     }
 
