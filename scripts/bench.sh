@@ -67,6 +67,30 @@ for count in 10 50 "$total"; do
   echo
 done
 
+echo "## By elimination ($SERIES_RECORDS records, 2 threads)"
+echo
+echo "The rulebook without parts of it: what each part costs."
+echo
+elimination() {  # name, then rule files to remove (relative to Rules/)
+  local name=$1; shift
+  local dir="$WORK/rules-$name"
+  rm -rf "$dir" && cp -rL Rules "$dir"
+  for file in "$@"; do rm -f "$dir/$file"; done
+  # A rule superseded by a removed one stays, without the link.
+  find "$dir" -name '*.yaml' ! -path '*/lists/*' -exec sed -i '/^  *superseded_by:/d; /^superseded_by:/d' {} +
+  echo "### $name"
+  echo
+  "$SANCTIONS" bench "$SAMPLE" --rules "$dir" --threads 2 --repeat 1 --format markdown
+  echo
+}
+SCREENING=(designations/asset-freeze-parties-1718.yaml designations/designated-vessels-asset-freeze.yaml)
+CAPS=($(cd Rules && grep -l '^cap:' -r --include='*.yaml' . | sed 's|^\./||'))
+ALL_RULES=($(echo "$all_rules" | sed 's|^\./||'))
+elimination "no-rules" "${ALL_RULES[@]}"
+elimination "without-screening-and-caps" "${SCREENING[@]}" "${CAPS[@]}"
+elimination "without-caps" "${CAPS[@]}"
+elimination "full" 
+
 echo "## Record size ($SERIES_RECORDS records, 2 threads)"
 echo
 echo "The same records with their \`source\` text lengthened (a field no rule reads)."
