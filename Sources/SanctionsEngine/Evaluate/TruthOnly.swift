@@ -160,7 +160,7 @@ extension Evaluator {
     }
 
     /// `text.uppercased() == "KP"`, as ``flow(_:)`` compares, without allocating for ASCII.
-    private static func isKP(_ text: String) -> Bool {
+    static func isKP(_ text: String) -> Bool {
         let utf8 = text.utf8
         if utf8.contains(where: { $0 >= 0x80 }) { return text.uppercased() == "KP" }
         guard utf8.count == 2, let first = utf8.first, let last = utf8.last else { return false }

@@ -84,6 +84,50 @@ public struct CapLedger: Sendable {
     /// Whether any rule carries a cap (if none, a batch needs no second pass).
     public var isEmpty: Bool { rules.isEmpty }
 
+    /// Which JSON lines the first pass must parse: a line whose kind, date and direction
+    /// (read by ``TopLevelScan`` without parsing) rule out every cap cannot count toward
+    /// any, and is passed over. When the scan is unsure, the line is parsed.
+    var lineFilter: LineFilter { LineFilter(rules: rules) }
+
+    struct LineFilter: Sendable {
+        /// Per capped rule: the kinds it covers, its periods, and the direction pairs its
+        /// `counts` condition rules out (``Engine/RuleBox/skippedDirections(of:)``).
+        private let caps: [(kinds: [RecordKind], periods: [Cap.Period], skipped: UInt16)]
+        private static let keys: [StaticString] = ["kind", "date", "to", "from", "end_user", "origin", "via"]
+
+        init(rules: [Rule]) {
+            caps = rules.compactMap { rule in
+                rule.cap.map { cap in
+                    (rule.appliesTo, cap.periods, cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0)
+                }
+            }
+        }
+
+        /// False only when the record on this line cannot count toward any cap (or is no
+        /// record: without a valid `kind` and `date` it is an error, and errors count for nothing).
+        func mayCount(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let members = TopLevelScan.members(line, keys: LineFilter.keys) else { return true }
+            guard case .string(let kindText) = members[0], let kind = RecordKind(rawValue: kindText),
+                  case .string(let dateText) = members[1], let date = Day(dateText) else { return false }
+            func text(_ member: TopLevelScan.Member) -> String? {
+                if case .string(let text) = member { return text }
+                return nil
+            }
+            // As Evaluator.toDPRK and fromDPRK decide them.
+            let to = text(members[2]), from = text(members[3])
+            var via: [String?] = []
+            if case .strings(let elements) = members[6] { via = elements }
+            let toDPRK: Truth = via.contains(where: { $0.map(Evaluator.isKP) == true }) || to.map(Evaluator.isKP) == true
+                || text(members[4]).map(Evaluator.isKP) == true ? .yes : (to == nil ? .unknown : .no)
+            let fromDPRK: Truth = from.map(Evaluator.isKP) == true || text(members[5]).map(Evaluator.isKP) == true
+                ? .yes : (from == nil ? .unknown : .no)
+            let bit: UInt16 = 1 << Engine.directionIndex(Evaluator.Directions(toDPRK: toDPRK, fromDPRK: fromDPRK))
+            return caps.contains { cap in
+                cap.skipped & bit == 0 && cap.kinds.contains(kind) && cap.periods.contains { $0.window(containing: date) != nil }
+            }
+        }
+    }
+
     /// Adds entries carried over from earlier runs or other shards.
     public mutating func add(_ carried: [Entry]) { entries += carried }
 

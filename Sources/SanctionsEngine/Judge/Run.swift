@@ -133,9 +133,12 @@ public struct Run: Sendable {
     /// in input order.
     private func countCaps(ranks: [Int]) throws -> [CapLedger.Entry] {
         let rulebook = engine.rulebook
+        let filter = CapLedger(rulebook: rulebook).lineFilter
         let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { batch, _ in
             var counting = CapLedger(rulebook: rulebook)
             for (offset, unit) in batch.units.enumerated() {
+                // Most lines cannot count toward a cap: they are not parsed here.
+                if case .jsonLine(let bytes, _) = unit, !bytes.withUnsafeBufferPointer(filter.mayCount) { continue }
                 let raw = unit.record
                 if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
                     counting.add(record, key: CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset))

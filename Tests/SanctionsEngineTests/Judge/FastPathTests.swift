@@ -105,6 +105,74 @@ import Testing
         }
     }
 
+    /// Lines that test the first pass's scan: escapes, nulls, nesting, duplicates, types.
+    static let trickyLines = [
+        #"{"id":"a","kind":"shipment","date":"2018-03-01","to":"K\u0050","goods":[{"hs":"271019","quantity":10,"unit":"bbl"}]}"#,
+        #"{"id":"b","kind":"shipment","date":"2018-03-01","to":"kp","goods":[{"hs":"271019","quantity":10,"unit":"bbl"}]}"#,
+        #"{"id":"c","kind":"shipment","date":"2018-03-01","to":null,"goods":[{"hs":"271019","quantity":10,"unit":"bbl"}]}"#,
+        #"{"id":"d","kind":"shipment","date":"2018-03-01","to":7,"goods":[{"hs":"271019"}]}"#,
+        #"{"id":"e","kind":"shipment","date":"2018-03-01","x":{"to":"CN"},"goods":[{"hs":"271019"}]}"#,
+        #"{"id":"f","kind":"shipment","date":"2018-03-01","to":"CN","to":"KP","goods":[{"hs":"271019"}]}"#,
+        #"{ "id" : "g" , "kind" : "shipment" , "date" : "2018-03-01" , "to" : "CN" , "via" : [ "SG" , 3 , "KP" ] , "goods" : [ {"hs":"271019","quantity":1,"unit":"t"} ] }"#,
+        #"{"id":"h","kind":"shipment","date":"2018-03-01","to":"CN","end_user":"KP","goods":[{"hs":"2709","quantity":1,"unit":"t"}]}"#,
+        #"{"id":"i","k\u0069nd":"shipment","date":"2018-03-01","to":"KP","goods":[{"hs":"271019"}]}"#,
+        #"{"id":"j","kind":"vessel_event","date":"2019-05-01","vessel":{"name":"X"},"goods":[{"hs":"2701","quantity":5,"unit":"t"}],"from":"KP"}"#,
+        #"{"id":"k","kind":"shipment","date":"2018-03-01","from":"CN","to":"VN","origin":"KP","goods":[{"hs":"2701","quantity":5,"unit":"t"}]}"#,
+        #"{"id":"l","kind":"shipment","date":"2018-03-01","to":"CN","via":"KP","goods":[{"hs":"271019"}]}"#,
+        #"{"id":"m","kind":"shipment","date":"2018-03-01","to":"CN","note":"a \"quoted\" } ] text","goods":[{"hs":"271019"}]}"#,
+        #"{"id":"n","kind":"shipment","date":"2018-03-01","to":"CN","goods":[{"hs":"271019","quantity":1e2,"unit":"t"}],"from":"KP"}"#,
+        #"{"id":"o","kind":"shipment","date":"2018-03-01","goods":[{"hs":"271019","quantity":1,"unit":"t"}]"#,
+        #"{"id":"p","kind":"shipment","date":"2018-02-30","to":"KP"}"#,
+        #"[{"id":"q","kind":"shipment","date":"2018-03-01","to":"KP"}]"#,
+    ]
+
+    @Test func theFirstPassPassesOverOnlyLinesThatCannotCount() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let filter = CapLedger(rulebook: rulebook).lineFilter
+        var lines: [String] = FastPathTests.trickyLines
+        try RecordReader.readUnits(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl) { unit in
+            if case .jsonLine(let bytes, _) = unit { lines.append(String(decoding: bytes, as: UTF8.self)) }
+        }
+        var passedOver = 0, counted = 0
+        for (position, line) in lines.enumerated() {
+            var ledger = CapLedger(rulebook: rulebook)
+            if let record = try? Record(json: line) { ledger.add(record, key: CapLedger.Key(source: 0, index: position)) }
+            var bytes = Array(line.utf8)
+            let mayCount = bytes.withUnsafeMutableBufferPointer { filter.mayCount(UnsafeBufferPointer($0)) }
+            if !mayCount {
+                #expect(ledger.entries.isEmpty, "passed over a line that counts: \(line)")
+                passedOver += 1
+            }
+            if !ledger.entries.isEmpty { counted += 1 }
+        }
+        #expect(passedOver > 1_000, "the scan should rule out most lines")
+        #expect(counted > 50, "lines that do count are in the sample")
+    }
+
+    @Test func theScanReadsTheMembersTheParserReads() throws {
+        var lines: [String] = FastPathTests.trickyLines
+        try RecordReader.readUnits(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl) { unit in
+            if case .jsonLine(let bytes, _) = unit { lines.append(String(decoding: bytes, as: UTF8.self)) }
+        }
+        let keys: [StaticString] = ["kind", "to", "via", "end_user"]
+        var sure = 0
+        for line in lines {
+            var bytes = Array(line.utf8)
+            guard let members = bytes.withUnsafeMutableBufferPointer({ TopLevelScan.members(UnsafeBufferPointer($0), keys: keys) }),
+                  let value = try? JSONParser.parse(line) else { continue }
+            sure += 1
+            for (key, member) in zip(["kind", "to", "via", "end_user"], members) {
+                switch value[key] {
+                case nil: #expect(member == .absent, "\(key) in \(line)")
+                case .string(let text)?: #expect(member == .string(text), "\(key) in \(line)")
+                case .array(let elements)?: #expect(member == .strings(elements.map(\.stringValue)), "\(key) in \(line)")
+                default: #expect(member == .other, "\(key) in \(line)")
+                }
+            }
+        }
+        #expect(sure > 2_000)
+    }
+
     @Test func integerHSMatchingAgreesWithStringMatching() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let codes = ["27", "2710", "271019", "27101943", "2710194300", "84", "8471", "847130", "01", "0301", "030111",
