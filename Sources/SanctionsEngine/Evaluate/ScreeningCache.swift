@@ -19,7 +19,7 @@ final class ScreeningCache {
     private var current: [Key: NameMatcher.NameHit?] = [:]
     private var previous: [Key: NameMatcher.NameHit?] = [:]
 
-    init(capacity: Int = 32_768) {
+    init(capacity: Int = 20_000) {
         self.capacity = max(1, capacity)
     }
 

@@ -65,7 +65,7 @@ public struct Run: Sendable {
     /// Records handed to a worker at once, and the bytes of input after which a batch is
     /// handed on even when shorter: what bounds memory, with at most 2 × threads + 1
     /// batches in flight.
-    static let batchRecords = 1_024
+    static let batchRecords = 512
     static let batchBytes = 4 << 20
 
     /// Reads and judges every input, calling `body` with each result in input order
