@@ -7,6 +7,11 @@ final class Reader {
         diagnostics.append(Diagnostic(node.position, .error, message))
     }
 
+    /// Takes over what another reader reported, in its order.
+    func append(_ reported: [Diagnostic]) {
+        diagnostics += reported
+    }
+
     func error(_ position: SourcePosition, _ message: String) {
         diagnostics.append(Diagnostic(position, .error, message))
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The check stage: turns one rule file's syntax into a compiled ``Rule``, reporting
 /// every problem with its position. HS scope names and list names are resolved here,
 /// so evaluation never meets a string it has to re-parse.
@@ -34,7 +36,7 @@ struct RuleChecker {
     let lists: [String: NamedList]
     /// Matchers already built, by list and measures: rules screening against the same list
     /// share one (building one normalises every name on the list).
-    let matchers = MatcherCache()
+    var matchers = MatcherCache()
     /// The record fields conditions may name; unknown ones are warnings.
     var schema = RecordSchema.standard
 
@@ -536,13 +538,18 @@ extension String {
     }
 }
 
-/// The matchers a compilation has built, by list and the measures it was restricted to.
-final class MatcherCache {
+/// The matchers a compilation has built, by list and the measures it was restricted to;
+/// shared by the checkers that check rule files in parallel.
+final class MatcherCache: @unchecked Sendable {
+    // @unchecked: `built` is read and written only under `lock`.
     private var built: [String: NameMatcher] = [:]
+    private let lock = NSLock()
 
     /// The matcher of `list` as restricted to `measures` (`nil`: the whole list).
     func matcher(for list: NamedList, measures: [String]?) -> NameMatcher {
         let key = list.id + "|" + (measures?.sorted().joined(separator: ",") ?? "*")
+        lock.lock()
+        defer { lock.unlock() }
         if let matcher = built[key] { return matcher }
         let matcher = NameMatcher(list: measures.map { list.restricted(to: $0) } ?? list)
         built[key] = matcher

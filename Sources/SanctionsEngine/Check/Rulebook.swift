@@ -87,7 +87,7 @@ public struct Rulebook: Sendable {
         }
 
         // Files are parsed on every core (YAML is most of the start-up), then checked in order.
-        let parsed = ParallelMap.map(files) { file in
+        let parsed = ParallelMap.map(files, cost: { $0.text.utf8.count }) { file in
             Result { () throws(YAMLSyntax.Failure) -> [SyntaxNode] in try YAMLSyntax.documents(file.text, file: file.path) }
         }
         var documents: [(file: (path: String, relative: String, text: String), node: SyntaxNode)] = []
@@ -119,11 +119,21 @@ public struct Rulebook: Sendable {
                 lists[list.id] = list
             }
         }
-        let checker = RuleChecker(reader: reader, scopes: scopes, lists: lists)
+        // Rule files are checked on every core, each with a reader of its own; their
+        // diagnostics are taken in file order, as if checked one after another.
+        let matchers = MatcherCache()
+        let ruleDocuments = documents.filter { !isScopeFile($0.file.relative) && !isListFile($0.file.relative) }.map(\.node)
+        let checked = ParallelMap.map(ruleDocuments) { [scopes, lists] node in
+            var checker = RuleChecker(reader: Reader(), scopes: scopes, lists: lists)
+            checker.matchers = matchers
+            let rule = checker.rule(node)
+            return CheckedRule(rule: rule, diagnostics: checker.reader.diagnostics)
+        }
         var rules: [Rule] = []
         var seen: [String: SourcePosition] = [:]
-        for document in documents where !isScopeFile(document.file.relative) && !isListFile(document.file.relative) {
-            guard let rule = checker.rule(document.node) else { continue }
+        for result in checked {
+            reader.append(result.diagnostics)
+            guard let rule = result.rule else { continue }
             if let first = seen[rule.id] {
                 reader.error(rule.position, "rule id '\(rule.id)' is already used by \(first)")
                 continue
@@ -146,6 +156,12 @@ public struct Rulebook: Sendable {
         let rulebook = Rulebook(rules: rules.sorted { $0.id < $1.id }, lists: lists, scopes: scopes,
                                 digest: "sha256:" + hasher.finalize(), directories: directories)
         return Compilation(rulebook: rulebook, diagnostics: sorted(diagnostics))
+    }
+
+    /// One rule file checked: the rule, unless it has errors, and what its reader reported.
+    private struct CheckedRule: Sendable {
+        let rule: Rule?
+        let diagnostics: [Diagnostic]
     }
 
     /// Diagnostics in file order (stable for equal positions).

@@ -108,28 +108,42 @@ final class Pipeline<Input: Sendable, Output: Sendable, State>: @unchecked Senda
 }
 
 /// `map` over the available cores, results in input order: for independent work done once
-/// (parsing the rule files at start-up).
+/// (parsing and checking the rule files at start-up). Workers take the next element as they
+/// finish one; `cost` (when given) orders the work, largest first, so that one big file
+/// does not end up last on one core.
 enum ParallelMap {
-    static func map<Element: Sendable, Mapped: Sendable>(_ elements: [Element],
+    static func map<Element: Sendable, Mapped: Sendable>(_ elements: [Element], cost: ((Element) -> Int)? = nil,
                                                          _ transform: @Sendable (Element) -> Mapped) -> [Mapped] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, elements.count)
         guard workers > 1 else { return elements.map(transform) }
+        let order = cost.map { cost in elements.indices.sorted { cost(elements[$0]) > cost(elements[$1]) } } ?? Array(elements.indices)
         let results = Slots<Mapped>(count: elements.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: elements.count, by: workers) {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let next = results.claim() {
+                let index = order[next]
                 results.store(transform(elements[index]), at: index)
             }
         }
         return results.values()
     }
 
-    /// One slot per result, each written by one worker only.
+    /// One slot per result, each written by one worker only, and the next element to take.
     private final class Slots<Value>: @unchecked Sendable {
-        // @unchecked: each index is written by exactly one worker, and read after they all end.
+        // @unchecked: `slots` and `next` are read and written only under `lock`.
         private var slots: [Value?]
+        private var next = 0
         private let lock = NSLock()
 
         init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        /// The position (in the work order) of the next element to transform, if any is left.
+        func claim() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
 
         func store(_ value: Value, at index: Int) {
             lock.lock()
