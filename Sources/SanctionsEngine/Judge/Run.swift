@@ -83,9 +83,9 @@ public struct Run: Sendable {
         let rulebook = engine.rulebook
         var summary = RunSummary(rulebook: rulebook, inputs: inputs.map(\.name))
         var capState = state
-        let hasCaps = !CapLedger(rulebook: rulebook).isEmpty
-        var capFindings = CapLedger.JudgedStore()
         let judge = CapLedger(rulebook: rulebook)
+        let hasCaps = !judge.isEmpty
+        var capFindings = CapLedger.JudgedStore()
         var ranks: [Int] = []
         if hasCaps {
             capState.forget(sources: inputs.map(\.name))

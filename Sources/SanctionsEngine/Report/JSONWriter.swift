@@ -4,22 +4,11 @@ struct JSONWriter {
 
     mutating func raw(_ piece: String) { text += piece }
 
+    /// A JSON string literal: the escapes of ``JSONBytes/quote(_:)``, the one escaper.
     static func quote(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = JSONBytes()
+        out.quote(string)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// An object from ordered members; `nil` values are left out.
@@ -68,7 +57,7 @@ public struct JSONBytes: Sendable {
         if let text { quote(text) } else { raw("null") }
     }
 
-    /// A JSON string: `"`, `\\`, and control characters escaped as ``JSONWriter/quote(_:)`` does.
+    /// A JSON string: `"`, `\\`, and control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`).
     mutating func quote(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text

@@ -242,6 +242,17 @@ import Testing
         #expect(preEncoded > 500)
     }
 
+    @Test func theEscaperWritesJSONStringLiterals() throws {
+        let cases: [(String, String)] = [
+            ("plain", #""plain""#), ("a \" b \\ c", #""a \" b \\ c""#), ("l\nr\rt\t", #""l\nr\rt\t""#),
+            ("\u{01}\u{1F}", #""\u0001\u001f""#), ("조선 Ŏ", "\"조선 Ŏ\""), ("", #""""#),
+        ]
+        for (text, literal) in cases {
+            #expect(JSONWriter.quote(text) == literal, "\(text)")
+            #expect(try JSONParser.parse(JSONWriter.quote(text)) == .string(text), "\(text) reads back")
+        }
+    }
+
     @Test func byteEncodingEscapesAsTheStringEncoderDoes() {
         for text in ["plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{01}\u{1F}", "Ch’oe Ŏ 조선", "", "\u{7F}"] {
             var bytes = JSONBytes()
