@@ -41,7 +41,7 @@ struct Assess: ParsableCommand {
         if format == .json { out.write("{\"results\":[") }
         var first = true
         // Each result is encoded on the thread that assessed it; here they are only written, in order.
-        let totals = try inputs.perform(rulebook: rulebook, createState: true, render: { result -> [UInt8] in
+        let totals = try inputs.perform(rulebook: rulebook, createState: true, keepsCapPoints: false, render: { result -> [UInt8] in
             switch format {
             case .jsonl, .json:
                 var json = JSONBytes()

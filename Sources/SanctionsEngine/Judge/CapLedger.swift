@@ -133,6 +133,12 @@ public struct CapLedger: Sendable {
 
     /// Counts a record toward every cap that applies to it.
     public mutating func add(_ record: Record, key: Key) {
+        entries += CapLedger.entries(for: record, rules: rules, key: key)
+    }
+
+    /// The record's contributions to the caps of `rules` (capped rules, in rulebook order).
+    static func entries(for record: Record, rules: [Rule], key: Key) -> [Entry] {
+        var entries: [Entry] = []
         for rule in rules {
             // A cap runs over the periods its paragraph sets, which may outlast the rule's
             // per-record window (2375 para. 14's cap ran to 31 December 2017).
@@ -140,7 +146,11 @@ public struct CapLedger: Sendable {
                   cap.periods.contains(where: { $0.window(containing: record.date) != nil }) else { continue }
             if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key) { entries.append(entry) }
         }
+        return entries
     }
+
+    /// The capped rules, in rulebook order (a ``Judged/rule`` is a position in it).
+    var cappedRules: [Rule] { rules }
 
     static func entry(for record: Record, rule: Rule, cap: Cap, key: Key) -> Entry? {
         let evaluator = Evaluator(record: record)
@@ -294,63 +304,99 @@ public struct CapLedger: Sendable {
                     var unknownRecords: [String: Int] = [:]
                     var crossedBy: [String: String] = [:]
                     var points: [String: [Total.Point]] = [:]
+                    // Summed day by day, then within the day in input order, as ``CapStream``
+                    // sums them: the two give the same totals to the last bit.
+                    var earlierDays: [String: Double] = [:]
+                    var today: (date: Day, amounts: [String: Double])?
                     for entry in ordered {
-                        var verdict: Verdict?
-                        var lines: [String] = []
-                        var detail: CapStatus?
+                        if let day = today, day.date != entry.date {
+                            for (measure, amount) in day.amounts { earlierDays[measure] = (earlierDays[measure] ?? 0) + amount }
+                            today = nil
+                        }
+                        var sameDay = today?.amounts ?? [:]
                         for limit in period.limits {
+                            running[limit.measure] = (earlierDays[limit.measure] ?? 0) + (sameDay[limit.measure] ?? 0)
+                        }
+                        let step = CapLedger.step(entry, ruleIndex: ruleIndex, cap: cap, period: period, label: label,
+                                                  running: &running, intern: { strings.intern($0) })
+                        for limit in period.limits { sameDay[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0 }
+                        today = (entry.date, sameDay)
+                        for (limit, after) in zip(period.limits, step.afters) {
                             let measure = limit.measure
-                            let before = running[measure] ?? 0
-                            let amount = entry.amounts[measure] ?? 0
-                            let after = before + amount
-                            running[measure] = after
                             points[measure, default: []].append(Total.Point(
-                                recordID: entry.recordID, date: entry.date, amount: amount, total: after,
+                                recordID: entry.recordID, date: entry.date, amount: entry.amounts[measure] ?? 0, total: after,
                                 counted: !entry.uncounted.contains(measure)))
                             if entry.uncounted.contains(measure) { unknownRecords[measure, default: 0] += 1 }
-                            let status = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
-                            if before > limit.amount {
-                                verdict = .violation
-                                detail = detail ?? status
-                                lines.append("\(label) total was already \(CapLedger.format(before)) \(measure) > \(CapLedger.format(limit.amount)); this record +\(CapLedger.format(amount))")
-                            } else if after > limit.amount {
-                                verdict = .violation
-                                detail = status
-                                crossedBy[measure] = crossedBy[measure] ?? entry.recordID
-                                lines.append("\(label) total \(CapLedger.format(after)) \(measure) > \(CapLedger.format(limit.amount)); this record +\(CapLedger.format(amount)) from \(CapLedger.format(before))")
-                            } else if verdict == nil {
-                                // The highest alert level this record takes the total to.
-                                if let level = cap.alerts.last(where: { before < limit.amount * $0 / 100 && after >= limit.amount * $0 / 100 }) {
-                                    verdict = .notice
-                                    detail = status
-                                    lines.append("\(label) total \(CapLedger.format(after)) \(measure) reaches \(CapLedger.format(level))% of the cap (\(CapLedger.format(limit.amount))); this record +\(CapLedger.format(amount)) from \(CapLedger.format(before))")
-                                }
-                            }
                         }
-                        if verdict != .violation && !entry.uncounted.isEmpty {
-                            verdict = .possibleViolation
-                            let status = period.limits.first.map {
-                                CapStatus(period: label, limit: $0, before: (running[$0.measure] ?? 0) - (entry.amounts[$0.measure] ?? 0),
-                                          amount: entry.amounts[$0.measure] ?? 0, after: running[$0.measure] ?? 0)
-                            }
-                            detail = status
-                            lines.append("\(label): this record's amount cannot be counted toward the cap, so whether the cap is exceeded cannot be decided")
-                        }
-                        guard let verdict else { continue }
-                        let compact = Judged(rule: ruleIndex, verdict: verdict, message: strings.intern(lines.joined(separator: "; ")),
-                                              date: entry.date, test: strings.intern("in the cap period \(label)"),
-                                              missing: verdict == .violation ? [] : entry.unknown, detail: detail)
-                        findings.append(compact, for: Key(source: entry.source, index: entry.index))
+                        for measure in step.crossed { crossedBy[measure] = crossedBy[measure] ?? entry.recordID }
+                        if let judged = step.judged { findings.append(judged, for: Key(source: entry.source, index: entry.index)) }
+                    }
+                    if let day = today {
+                        for (measure, amount) in day.amounts { earlierDays[measure] = (earlierDays[measure] ?? 0) + amount }
                     }
                     totals.append(Total(rule: rule.id, title: cap.title ?? rule.title, period: label, window: window,
                                         records: ordered.count, alerts: cap.alerts, lines: period.limits.map {
-                        Total.Line(limit: $0, total: running[$0.measure] ?? 0, unknownRecords: unknownRecords[$0.measure] ?? 0,
+                        Total.Line(limit: $0, total: earlierDays[$0.measure] ?? 0, unknownRecords: unknownRecords[$0.measure] ?? 0,
                                    crossedBy: crossedBy[$0.measure], points: points[$0.measure] ?? [])
                     }))
                 }
             }
         }
         return (findings, totals)
+    }
+
+    /// One entry weighed against its period's totals: `running` holds the totals by measure
+    /// before it (all entries judged earlier in the window) and after it on return. Returns
+    /// the record's verdict (nil: nothing to say), the total after it for each of the
+    /// period's limits, and the measures whose limit it took the total over.
+    /// `intern` keeps one copy of each repeated text.
+    static func step(_ entry: Entry, ruleIndex: Int, cap: Cap, period: Cap.Period, label: String,
+                     running: inout [String: Double], intern: (String) -> String)
+        -> (judged: Judged?, afters: [Double], crossed: [String]) {
+        var verdict: Verdict?
+        var lines: [String] = []
+        var detail: CapStatus?
+        var afters: [Double] = []
+        var crossed: [String] = []
+        for limit in period.limits {
+            let measure = limit.measure
+            let before = running[measure] ?? 0
+            let amount = entry.amounts[measure] ?? 0
+            let after = before + amount
+            running[measure] = after
+            afters.append(after)
+            let status = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
+            if before > limit.amount {
+                verdict = .violation
+                detail = detail ?? status
+                lines.append("\(label) total was already \(format(before)) \(measure) > \(format(limit.amount)); this record +\(format(amount))")
+            } else if after > limit.amount {
+                verdict = .violation
+                detail = status
+                crossed.append(measure)
+                lines.append("\(label) total \(format(after)) \(measure) > \(format(limit.amount)); this record +\(format(amount)) from \(format(before))")
+            } else if verdict == nil {
+                // The highest alert level this record takes the total to.
+                if let level = cap.alerts.last(where: { before < limit.amount * $0 / 100 && after >= limit.amount * $0 / 100 }) {
+                    verdict = .notice
+                    detail = status
+                    lines.append("\(label) total \(format(after)) \(measure) reaches \(format(level))% of the cap (\(format(limit.amount))); this record +\(format(amount)) from \(format(before))")
+                }
+            }
+        }
+        if verdict != .violation && !entry.uncounted.isEmpty {
+            verdict = .possibleViolation
+            detail = period.limits.first.map {
+                CapStatus(period: label, limit: $0, before: (running[$0.measure] ?? 0) - (entry.amounts[$0.measure] ?? 0),
+                          amount: entry.amounts[$0.measure] ?? 0, after: running[$0.measure] ?? 0)
+            }
+            lines.append("\(label): this record's amount cannot be counted toward the cap, so whether the cap is exceeded cannot be decided")
+        }
+        guard let verdict else { return (nil, afters, crossed) }
+        let judged = Judged(rule: ruleIndex, verdict: verdict, message: intern(lines.joined(separator: "; ")),
+                            date: entry.date, test: intern("in the cap period \(label)"),
+                            missing: verdict == .violation ? [] : entry.unknown, detail: detail)
+        return (judged, afters, crossed)
     }
 
     /// One copy of each text: equal strings share one buffer.

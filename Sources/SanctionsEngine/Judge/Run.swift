@@ -47,15 +47,22 @@ public struct Run: Sendable {
     /// Whether ``Totals/state`` is wanted (every capped supply is then kept to the end of
     /// the run); without it a long run keeps less.
     public let keepsState: Bool
+    /// Whether the cap totals keep their running points (``CapLedger/Total/Line/points``,
+    /// one per capped supply, for charts). Without them, and without a state kept or carried
+    /// in, the caps are judged in memory that does not grow with the input (``CapStream``).
+    public let keepsCapPoints: Bool
 
     /// A run of `engine` over `inputs`, counting caps on top of `state` (default: none), on
-    /// `threads` threads; `keepsState: false` when the state it leaves is not needed.
-    public init(engine: Engine, inputs: [Input], state: CapState? = nil, threads: Int = 1, keepsState: Bool = true) {
+    /// `threads` threads; `keepsState: false` when the state it leaves is not needed,
+    /// `keepsCapPoints: false` when the cap totals' running points are not.
+    public init(engine: Engine, inputs: [Input], state: CapState? = nil, threads: Int = 1, keepsState: Bool = true,
+                keepsCapPoints: Bool = true) {
         self.engine = engine
         self.inputs = inputs
         self.state = state ?? CapState(digest: engine.rulebook.digest)
         self.threads = max(1, threads)
         self.keepsState = keepsState
+        self.keepsCapPoints = keepsCapPoints
     }
 
     /// Whether the inputs are read twice (the rulebook has caps): standard input must then
@@ -87,10 +94,25 @@ public struct Run: Sendable {
         let hasCaps = !judge.isEmpty
         var capFindings = CapLedger.JudgedStore()
         var ranks: [Int] = []
+        var stream: CapStream?
         if hasCaps {
             capState.forget(sources: inputs.map(\.name))
             ranks = inputs.map { capState.rank(of: $0.name) }
-            let ownEntries = try countCaps(ranks: ranks)
+            // Streaming needs the inputs' ranks in input order (so that the second pass meets
+            // a day's supplies in judging order) and nothing carried in or kept.
+            let streams = !keepsState && !keepsCapPoints && capState.entries.isEmpty
+                && zip(ranks, ranks.dropFirst()).allSatisfy { $0 < $1 }
+            if streams {
+                let counting = CapStream(ledger: judge)
+                try countCaps(ranks: ranks) { $0.forEach(counting.count) }
+                counting.close()
+                stream = counting
+            }
+        }
+        if hasCaps, stream == nil {
+            var ownEntries: [CapLedger.Entry] = []
+            var strings = CapLedger.Strings()
+            try countCaps(ranks: ranks) { ownEntries += $0.map { strings.intern($0) } }
             // The ledger lives only as long as the judging: afterwards each capped record's
             // findings are all that is kept (and the state's entries, when it is wanted).
             var ledger = judge
@@ -102,20 +124,55 @@ public struct Run: Sendable {
             summary.capTotals = judged.totals
         }
         let engine = self.engine
+        let filter = judge.lineFilter
+        let cappedRules = judge.cappedRules
         let assessing = Pipeline<Batch, (input: Int, results: [(Outcome, Rendered)]), ScreeningCache>(
             threads: threads, makeState: { ScreeningCache() }
-        ) { [ranks, capFindings, judge] batch, cache in
-            var results: [(Outcome, Rendered)] = []
-            results.reserveCapacity(batch.units.count)
-            for (offset, unit) in batch.units.enumerated() {
-                var result = engine.assess(unit.record, cache: cache)
-                if !ranks.isEmpty {
-                    let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                    result = result.adding(capFindings[key].map(judge.finding))
+        ) { [ranks, capFindings, judge, stream] batch, cache in
+            guard let stream else {
+                var results: [(Outcome, Rendered)] = []
+                results.reserveCapacity(batch.units.count)
+                for (offset, unit) in batch.units.enumerated() {
+                    var result = engine.assess(unit.record, cache: cache)
+                    if !ranks.isEmpty {
+                        let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
+                        result = result.adding(capFindings[key].map(judge.finding))
+                    }
+                    results.append((result.outcome, render(result)))
                 }
-                results.append((result.outcome, render(result)))
+                return (batch.input, results)
             }
-            return (batch.input, results)
+            // Records that count toward no cap are rendered at once; the others wait for
+            // their turn at the stream (batches are judged in input order), then are rendered.
+            var results: [(Outcome, Rendered)?] = Array(repeating: nil, count: batch.units.count)
+            var capped: [(offset: Int, result: RecordResult, entries: [CapLedger.Entry])] = []
+            for (offset, unit) in batch.units.enumerated() {
+                let raw = unit.record
+                guard case .success(let value) = raw.value, let record = try? Record(value: value, line: raw.line) else {
+                    let result = engine.assess(raw, cache: cache)
+                    results[offset] = (result.outcome, render(result))
+                    continue
+                }
+                let result = engine.assess(record, cache: cache)
+                var entries: [CapLedger.Entry] = []
+                if case .jsonLine(let bytes, _) = unit, !bytes.withUnsafeBufferPointer(filter.mayCount) {
+                    entries = []
+                } else {
+                    let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
+                    entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
+                }
+                if entries.isEmpty {
+                    results[offset] = (result.outcome, render(result))
+                } else {
+                    capped.append((offset, result, entries))
+                }
+            }
+            let verdicts = stream.judge(batch: batch.sequence, capped.map(\.entries))
+            for (record, judged) in zip(capped, verdicts) {
+                let result = record.result.adding(judged.map(stream.finding))
+                results[record.offset] = (result.outcome, render(result))
+            }
+            return (batch.input, results.compactMap { $0 })
         }
         defer { assessing.close() }
         func deliver(_ output: (input: Int, results: [(Outcome, Rendered)])) throws {
@@ -126,12 +183,13 @@ public struct Run: Sendable {
         }
         try batches { batch in try assessing.submit(batch, deliver: deliver) }
         try assessing.finish(deliver: deliver)
+        if let stream { summary.capTotals = stream.totals() }
         return Totals(summary: summary, state: hasCaps && keepsState ? capState : nil)
     }
 
     /// The first pass: the capped supplies of every input, counted on the worker threads,
-    /// in input order.
-    private func countCaps(ranks: [Int]) throws -> [CapLedger.Entry] {
+    /// handed to `keep` in input order.
+    private func countCaps(ranks: [Int], keep: ([CapLedger.Entry]) -> Void) throws {
         let rulebook = engine.rulebook
         let filter = CapLedger(rulebook: rulebook).lineFilter
         let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { batch, _ in
@@ -147,16 +205,14 @@ public struct Run: Sendable {
             return counting.entries
         }
         defer { counting.close() }
-        var entries: [CapLedger.Entry] = []
-        var strings = CapLedger.Strings()
-        func keep(_ counted: [CapLedger.Entry]) { entries += counted.map { strings.intern($0) } }
         try batches { batch in counting.submit(batch, deliver: keep) }
         counting.finish(deliver: keep)
-        return entries
     }
 
     /// Records of one input, numbered from `firstIndex` (their position in that input).
     struct Batch: Sendable {
+        /// The batch's position among all the batches of the run, from 0.
+        let sequence: Int
         let input: Int
         let firstIndex: Int
         let units: [RecordReader.Unit]
@@ -164,6 +220,7 @@ public struct Run: Sendable {
 
     /// Reads every input into batches, in order.
     private func batches(_ body: (Batch) throws -> Void) throws {
+        var sequence = 0
         for (position, input) in inputs.enumerated() {
             var units: [RecordReader.Unit] = []
             var bytes = 0
@@ -172,13 +229,17 @@ public struct Run: Sendable {
                 units.append(unit)
                 if case .jsonLine(let line, _) = unit { bytes += line.count } else { bytes += 1_024 }
                 if units.count >= Run.batchRecords || bytes >= Run.batchBytes {
-                    try body(Batch(input: position, firstIndex: firstIndex, units: units))
+                    try body(Batch(sequence: sequence, input: position, firstIndex: firstIndex, units: units))
+                    sequence += 1
                     firstIndex += units.count
                     units = []
                     bytes = 0
                 }
             }
-            if !units.isEmpty { try body(Batch(input: position, firstIndex: firstIndex, units: units)) }
+            if !units.isEmpty {
+                try body(Batch(sequence: sequence, input: position, firstIndex: firstIndex, units: units))
+                sequence += 1
+            }
         }
     }
 }
