@@ -28,7 +28,8 @@ let package = Package(
         .testTarget(
             name: "SanctionsEngineTests",
             // The CLI tests run the built `sanctions` binary.
-            dependencies: ["SanctionsEngine", "sanctions"]
+            // Yams: the reference the engine's own YAML reader is compared with.
+            dependencies: ["SanctionsEngine", "sanctions", .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-import Yams
+internal import CYaml
 
 /// YAML as the user wrote it, with the position of every node: the surface syntax of
 /// rule files, case files and YAML records. The check stage reads rules from it; its
@@ -81,11 +81,16 @@ public struct SyntaxNode: Sendable {
     }
 }
 
-/// Reads YAML text into ``SyntaxNode`` trees.
+/// Reads YAML text into ``SyntaxNode`` trees, straight from libyaml's events (the parser
+/// Yams carries): no intermediate node tree, no tag resolution, since the engine reads
+/// scalars as text and decides their meaning itself.
 enum YAMLSyntax {
     /// Nodes one document may expand to through aliases; past this, the document is an
     /// alias bomb and is rejected.
     static let maxNodes = 1_000_000
+    /// Deepest nesting of sequences and mappings accepted; deeper input is rejected rather
+    /// than risking the stack.
+    static let maxDepth = 256
 
     struct Failure: Error, Sendable {
         let line: Int
@@ -96,72 +101,177 @@ enum YAMLSyntax {
     /// Every document in `text`, in order.
     /// `lineOffset` is added to every line (a part of a larger file).
     static func documents(_ text: String, file: String, lineOffset: Int = 0) throws(Failure) -> [SyntaxNode] {
-        do {
-            var result: [SyntaxNode] = []
-            var budget = maxNodes
-            // The basic resolver: the engine reads scalars as text and decides their meaning
-            // itself, so Yams's tag regexes (a third of the start-up time) are not run.
-            var sequence = try Yams.compose_all(yaml: text, .basic)
-            while let node = sequence.next() {
-                result.append(try convert(node, file: file, lineOffset: lineOffset, budget: &budget))
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(Failure) -> [SyntaxNode] in
+                let events = EventReader(bytes: bytes, file: file, lineOffset: lineOffset)
+                return try events.documents()
             }
-            // The sequence stores a parse error instead of throwing it.
-            if let error = sequence.error { throw failure(from: error, lineOffset: lineOffset) }
-            return result
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw failure(from: error, lineOffset: lineOffset)
         }
+        return try result.get()
     }
 
-    static func failure(from error: Error, lineOffset: Int = 0) -> Failure {
-        let failure = failure(from: error)
-        return Failure(line: failure.line + lineOffset, column: failure.column, message: failure.message)
-    }
+    /// libyaml's parser over one text, turning its events into nodes.
+    private final class EventReader {
+        private let parser: UnsafeMutablePointer<yaml_parser_t>
+        private let file: String
+        private let lineOffset: Int
+        /// Anchored nodes of the current document, with the nodes each expands to.
+        private var anchors: [String: (node: SyntaxNode, size: Int)] = [:]
+        private var budget = YAMLSyntax.maxNodes
 
-    private static func failure(from error: Error) -> Failure {
-        guard let yaml = error as? YamlError else { return Failure(line: 1, column: 1, message: "\(error)") }
-        switch yaml {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return Failure(line: mark.line, column: mark.column, message: "YAML syntax: \(detail)")
-        case .reader(let problem, _, _, _):
-            return Failure(line: 1, column: 1, message: "YAML cannot be read: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Failure(line: context.mark.line, column: context.mark.column,
-                           message: "duplicate key \(duplicates.joined(separator: ", ")): each key may appear once")
-        default:
-            return Failure(line: 1, column: 1, message: "YAML: \(yaml)")
+        init(bytes: UnsafeBufferPointer<UInt8>, file: String, lineOffset: Int) {
+            self.file = file
+            self.lineOffset = lineOffset
+            // On the heap: libyaml keeps a pointer to the parser inside it.
+            parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+            yaml_parser_initialize(parser)
+            yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
         }
-    }
 
-    private static func convert(_ node: Node, file: String, lineOffset: Int, budget: inout Int) throws(Failure) -> SyntaxNode {
-        budget -= 1
-        let mark = node.mark
-        let position = SourcePosition(file: file, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
-        guard budget >= 0 else {
-            throw Failure(line: position.line, column: position.column,
-                          message: "the document expands to more than \(maxNodes) nodes (an alias bomb?)")
+        deinit {
+            yaml_parser_delete(parser)
+            parser.deallocate()
         }
-        switch node {
-        case .scalar(let scalar):
-            return SyntaxNode(content: .scalar(scalar.string, plain: scalar.style == .plain), position: position)
-        case .sequence(let sequence):
-            var elements: [SyntaxNode] = []
-            elements.reserveCapacity(sequence.count)
-            for element in sequence { elements.append(try convert(element, file: file, lineOffset: lineOffset, budget: &budget)) }
-            return SyntaxNode(content: .sequence(elements), position: position)
-        case .mapping(let mapping):
-            var pairs: [(key: SyntaxNode, value: SyntaxNode)] = []
-            for (key, value) in mapping {
-                pairs.append((try convert(key, file: file, lineOffset: lineOffset, budget: &budget),
-                              try convert(value, file: file, lineOffset: lineOffset, budget: &budget)))
+
+        /// One event, owned by the caller until `release`.
+        private struct Event {
+            var raw = yaml_event_t()
+            var type: yaml_event_type_t { raw.type }
+        }
+
+        private func next() throws(Failure) -> Event {
+            var event = Event()
+            guard yaml_parser_parse(parser, &event.raw) == 1 else { throw failure() }
+            return event
+        }
+
+        private func release(_ event: inout Event) { yaml_event_delete(&event.raw) }
+
+        private func position(_ mark: yaml_mark_t) -> SourcePosition {
+            SourcePosition(file: file, line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1)
+        }
+
+        private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+            guard let pointer else { return nil }
+            return String(cString: pointer)
+        }
+
+        func documents() throws(Failure) -> [SyntaxNode] {
+            var start = try next()
+            release(&start) // the stream's start
+            var documents: [SyntaxNode] = []
+            while true {
+                var event = try next()
+                if event.type == YAML_STREAM_END_EVENT {
+                    release(&event)
+                    return documents
+                }
+                release(&event) // a document's start
+                anchors = [:]
+                documents.append(try node(from: next(), depth: 0).node)
+                var end = try next()
+                release(&end) // the document's end
             }
-            return SyntaxNode(content: .mapping(pairs), position: position)
-        case .alias:
-            throw Failure(line: position.line, column: position.column, message: "unresolved YAML alias")
+        }
+
+        /// The node that starts with `event` (released here), and how many nodes it expands to.
+        private func node(from first: Event, depth: Int) throws(Failure) -> (node: SyntaxNode, size: Int) {
+            var event = first
+            defer { release(&event) }
+            let at = position(event.raw.start_mark)
+            budget -= 1
+            guard budget >= 0 else { throw tooLarge(at) }
+            switch event.type {
+            case YAML_ALIAS_EVENT:
+                let name = EventReader.text(event.raw.data.alias.anchor) ?? ""
+                guard let anchored = anchors[name] else {
+                    throw Failure(line: at.line, column: at.column, message: "YAML syntax: found undefined alias '\(name)'")
+                }
+                budget -= anchored.size - 1
+                guard budget >= 0 else { throw tooLarge(at) }
+                return anchored
+            case YAML_SCALAR_EVENT:
+                let scalar = event.raw.data.scalar
+                let text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+                let node = SyntaxNode(content: .scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), position: at)
+                if let anchor = EventReader.text(scalar.anchor) { anchors[anchor] = (node, 1) }
+                return (node, 1)
+            case YAML_SEQUENCE_START_EVENT:
+                guard depth < YAMLSyntax.maxDepth else { throw tooDeep(at) }
+                let anchor = EventReader.text(event.raw.data.sequence_start.anchor)
+                var elements: [SyntaxNode] = []
+                var size = 1
+                while true {
+                    var element = try next()
+                    if element.type == YAML_SEQUENCE_END_EVENT {
+                        release(&element)
+                        break
+                    }
+                    let read = try node(from: element, depth: depth + 1)
+                    elements.append(read.node)
+                    size += read.size
+                }
+                let node = SyntaxNode(content: .sequence(elements), position: at)
+                if let anchor { anchors[anchor] = (node, size) }
+                return (node, size)
+            case YAML_MAPPING_START_EVENT:
+                guard depth < YAMLSyntax.maxDepth else { throw tooDeep(at) }
+                let anchor = EventReader.text(event.raw.data.mapping_start.anchor)
+                var pairs: [(key: SyntaxNode, value: SyntaxNode)] = []
+                var size = 1
+                var keys: Set<String> = []
+                var duplicate: SyntaxNode?
+                while true {
+                    var keyEvent = try next()
+                    if keyEvent.type == YAML_MAPPING_END_EVENT {
+                        release(&keyEvent)
+                        break
+                    }
+                    let key = try node(from: keyEvent, depth: depth + 1)
+                    let value = try node(from: next(), depth: depth + 1)
+                    if let text = key.node.scalarText, !keys.insert(text).inserted, duplicate == nil { duplicate = key.node }
+                    pairs.append((key.node, value.node))
+                    size += key.size + value.size
+                }
+                if let duplicate {
+                    let repeated = Dictionary(grouping: pairs.compactMap(\.key.scalarText), by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+                    throw Failure(line: duplicate.position.line, column: duplicate.position.column,
+                                  message: "duplicate key \(repeated.joined(separator: ", ")): each key may appear once")
+                }
+                let node = SyntaxNode(content: .mapping(pairs), position: at)
+                if let anchor { anchors[anchor] = (node, size) }
+                return (node, size)
+            default:
+                throw Failure(line: at.line, column: at.column, message: "YAML syntax: unexpected event \(event.type.rawValue)")
+            }
+        }
+
+        private func tooLarge(_ at: SourcePosition) -> Failure {
+            Failure(line: at.line, column: at.column, message: "the document expands to more than \(YAMLSyntax.maxNodes) nodes (an alias bomb?)")
+        }
+
+        private func tooDeep(_ at: SourcePosition) -> Failure {
+            Failure(line: at.line, column: at.column, message: "nested deeper than \(YAMLSyntax.maxDepth) levels")
+        }
+
+        /// The parser's error, as the user should read it.
+        private func failure() -> Failure {
+            let state = parser.pointee
+            let problem = state.problem.map { String(cString: $0) } ?? "unknown problem"
+            switch state.error {
+            case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
+                let at = position(state.problem_mark)
+                let detail = state.context.map { "\(problem) \(String(cString: $0))" } ?? problem
+                return Failure(line: at.line, column: at.column, message: "YAML syntax: \(detail)")
+            case YAML_READER_ERROR:
+                return Failure(line: 1 + lineOffset, column: 1, message: "YAML cannot be read: \(problem)")
+            case YAML_MEMORY_ERROR:
+                return Failure(line: 1 + lineOffset, column: 1, message: "YAML: out of memory")
+            default:
+                return Failure(line: 1 + lineOffset, column: 1, message: "YAML: \(problem)")
+            }
         }
     }
 }
