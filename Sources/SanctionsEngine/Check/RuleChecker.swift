@@ -541,18 +541,34 @@ extension String {
 /// The matchers a compilation has built, by list and the measures it was restricted to;
 /// shared by the checkers that check rule files in parallel.
 final class MatcherCache: @unchecked Sendable {
-    // @unchecked: `built` is read and written only under `lock`.
-    private var built: [String: NameMatcher] = [:]
+    // @unchecked: `built` is read and written only under `lock`; each slot guards its own matcher.
+    private var built: [String: Slot] = [:]
     private let lock = NSLock()
+
+    /// One matcher, built by the first thread that asks for it; others asking for the same
+    /// one wait for it, those asking for another build theirs meanwhile.
+    private final class Slot: @unchecked Sendable {
+        // @unchecked: `matcher` is read and written only under `lock`.
+        private var matcher: NameMatcher?
+        private let lock = NSLock()
+
+        func get(_ build: () -> NameMatcher) -> NameMatcher {
+            lock.lock()
+            defer { lock.unlock() }
+            if let matcher { return matcher }
+            let made = build()
+            matcher = made
+            return made
+        }
+    }
 
     /// The matcher of `list` as restricted to `measures` (`nil`: the whole list).
     func matcher(for list: NamedList, measures: [String]?) -> NameMatcher {
         let key = list.id + "|" + (measures?.sorted().joined(separator: ",") ?? "*")
         lock.lock()
-        defer { lock.unlock() }
-        if let matcher = built[key] { return matcher }
-        let matcher = NameMatcher(list: measures.map { list.restricted(to: $0) } ?? list)
-        built[key] = matcher
-        return matcher
+        let slot = built[key] ?? Slot()
+        built[key] = slot
+        lock.unlock()
+        return slot.get { NameMatcher(list: measures.map { list.restricted(to: $0) } ?? list) }
     }
 }

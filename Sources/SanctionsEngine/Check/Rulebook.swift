@@ -72,8 +72,10 @@ public struct Rulebook: Sendable {
                                               "not a directory of rule files"))
                 continue
             }
+            // The directory as the user would type it, once: each file's path is built on it.
+            let shown = displayPath(directory)
             for relative in yamlFiles(in: directory) {
-                let path = displayPath((directory as NSString).appendingPathComponent(relative))
+                let path = shown == "." ? relative : (shown as NSString).appendingPathComponent(relative)
                 guard let data = FileManager.default.contents(atPath: path) else {
                     diagnostics.append(Diagnostic(SourcePosition(file: path, line: 1, column: 1), .error, "cannot be read"))
                     continue
@@ -86,6 +88,8 @@ public struct Rulebook: Sendable {
             }
         }
 
+        // The digest is worked out meanwhile, on a thread of its own.
+        let digest = Digest(files: files.map { ($0.relative, $0.text) })
         // Files are parsed on every core (YAML is most of the start-up), then checked in order.
         let parsed = ParallelMap.map(files, cost: { $0.text.utf8.count }) { file in
             Result { () throws(YAMLSyntax.Failure) -> [SyntaxNode] in try YAMLSyntax.documents(file.text, file: file.path) }
@@ -113,9 +117,17 @@ public struct Rulebook: Sendable {
                 scopes[name] = scope
             }
         }
-        for document in documents where isListFile(document.file.relative) {
-            if let list = ListFile.read(document.node, reader: reader) {
-                if lists[list.id] != nil { reader.error(document.node, "list '\(list.id)' is defined twice") }
+        // Lists are read on every core too (the UN lists are the largest files), each with a
+        // reader of its own.
+        let listDocuments = documents.filter { isListFile($0.file.relative) }.map(\.node)
+        let readLists = ParallelMap.map(listDocuments) { node in
+            let listReader = Reader()
+            return ReadList(list: ListFile.read(node, reader: listReader), diagnostics: listReader.diagnostics)
+        }
+        for (node, read) in zip(listDocuments, readLists) {
+            reader.append(read.diagnostics)
+            if let list = read.list {
+                if lists[list.id] != nil { reader.error(node, "list '\(list.id)' is defined twice") }
                 lists[list.id] = list
             }
         }
@@ -148,14 +160,44 @@ public struct Rulebook: Sendable {
             }
         }
         diagnostics += reader.diagnostics
-        var hasher = SHA256()
-        for file in files.sorted(by: { $0.relative < $1.relative }) {
-            hasher.update(Array(file.relative.utf8) + [0])
-            hasher.update(Array(file.text.utf8) + [0])
-        }
+        digest.wait()
         let rulebook = Rulebook(rules: rules.sorted { $0.id < $1.id }, lists: lists, scopes: scopes,
-                                digest: "sha256:" + hasher.finalize(), directories: directories)
+                                digest: "sha256:" + digest.value, directories: directories)
         return Compilation(rulebook: rulebook, diagnostics: sorted(diagnostics))
+    }
+
+    /// The SHA-256 of every file (relative path and text, in path order), computed on a
+    /// thread of its own while the files are parsed and checked.
+    private final class Digest: @unchecked Sendable {
+        // @unchecked: `hex` is written once by the hashing thread before `done` is signalled,
+        // and read only after waiting for it.
+        private var hex = ""
+        private let done = DispatchSemaphore(value: 0)
+
+        init(files: [(relative: String, text: String)]) {
+            DispatchQueue.global().async { [self] in
+                var hasher = SHA256()
+                for file in files.sorted(by: { $0.relative < $1.relative }) {
+                    for var text in [file.relative, file.text] {
+                        text.withUTF8 { hasher.update($0) }
+                        hasher.update([0])
+                    }
+                }
+                hex = hasher.finalize()
+                done.signal()
+            }
+        }
+
+        func wait() { done.wait() }
+
+        /// The digest in hex (after ``wait()``).
+        var value: String { hex }
+    }
+
+    /// One list file read: the list, unless it has errors, and what its reader reported.
+    private struct ReadList: Sendable {
+        let list: NamedList?
+        let diagnostics: [Diagnostic]
     }
 
     /// One rule file checked: the rule, unless it has errors, and what its reader reported.
@@ -176,6 +218,7 @@ public struct Rulebook: Sendable {
     static func displayPath(_ path: String) -> String {
         let current = FileManager.default.currentDirectoryPath
         let standard = (path as NSString).standardizingPath
+        if standard == current { return "." }
         if standard.hasPrefix(current + "/") { return String(standard.dropFirst(current.count + 1)) }
         return standard
     }
