@@ -121,10 +121,22 @@ public struct CapLedger: Sendable {
                 || text(members[4]).map(Evaluator.isKP) == true ? .yes : (to == nil ? .unknown : .no)
             let fromDPRK: Truth = from.map(Evaluator.isKP) == true || text(members[5]).map(Evaluator.isKP) == true
                 ? .yes : (from == nil ? .unknown : .no)
-            let bit: UInt16 = 1 << Engine.directionIndex(Evaluator.Directions(toDPRK: toDPRK, fromDPRK: fromDPRK))
+            return mayCount(kind: kind, date: date, directions: Evaluator.Directions(toDPRK: toDPRK, fromDPRK: fromDPRK))
+        }
+
+        /// False only when a record of this kind, date and direction cannot count toward any cap.
+        func mayCount(kind: RecordKind, date: Day, directions: Evaluator.Directions) -> Bool {
+            let bit: UInt16 = 1 << Engine.directionIndex(directions)
             return caps.contains { cap in
                 cap.skipped & bit == 0 && cap.kinds.contains(kind) && cap.periods.contains { $0.window(containing: date) != nil }
             }
+        }
+
+        /// ``mayCount(kind:date:directions:)`` for a parsed record.
+        func mayCount(_ record: Record) -> Bool {
+            let plain = Evaluator(record: record)
+            return mayCount(kind: record.kind, date: record.date,
+                            directions: Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK))
         }
     }
 

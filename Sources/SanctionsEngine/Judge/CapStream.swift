@@ -1,22 +1,17 @@
-import Foundation
-
 /// The caps judged in memory bounded by the calendar, not by the length of the input: what
 /// a ``Run`` uses when it need keep neither a state nor the running totals for charts.
 ///
 /// A record's cap verdict depends on the total of its period before it: every supply on
 /// an earlier day, and those on the same day earlier in the input. The first pass adds
 /// each supply into its day (``count(_:)``, in input order); ``close()`` turns the days
-/// into totals before each; the second pass (``judge(batch:_:)``, called once per batch in
-/// input order, from any thread) weighs each supply against its day's total before it and
-/// what the second pass has seen of that day so far. Days are kept, supplies are not: a
+/// into totals before each; the second pass (``judge(_:)``, called record by record in
+/// input order) weighs each supply against its day's total before it and what the second
+/// pass has seen of that day so far. Days are kept, supplies are not: a
 /// year of one cap is at most 366 small entries, however many records it holds.
 ///
 /// The totals are summed in the same order as ``CapLedger/judgeCompactly()`` sums them
 /// (day by day, then within the day in input order), so the two give the same bytes.
-final class CapStream: @unchecked Sendable {
-    // @unchecked: `windows`, `crossedBy` and `next` are written by one thread in the first
-    // pass and by ``close()`` before any worker judges; in the second pass only under `condition`.
-
+struct CapStream {
     /// One window of one period of one capped rule.
     private struct WindowKey: Hashable {
         let rule: Int
@@ -36,18 +31,13 @@ final class CapStream: @unchecked Sendable {
         var judged: [String: Double] = [:]
     }
 
-    private let ledger: CapLedger
     private let rules: [Rule]
     private let ruleIndex: [String: Int]
     private var windows: [WindowKey: [Day: DayTotal]] = [:]
     private var crossedBy: [WindowKey: [String: String]] = [:]
-    private let condition = NSCondition()
-    /// The batch whose turn it is to be judged.
-    private var next = 0
 
     /// A stream for the capped rules of `ledger` (its entries, if any, are not used).
     init(ledger: CapLedger) {
-        self.ledger = ledger
         rules = ledger.cappedRules
         var index: [String: Int] = [:]
         for (position, rule) in rules.enumerated() where index[rule.id] == nil { index[rule.id] = position }
@@ -63,7 +53,7 @@ final class CapStream: @unchecked Sendable {
     }
 
     /// First pass: adds a supply to its day. Call in input order.
-    func count(_ entry: CapLedger.Entry) {
+    mutating func count(_ entry: CapLedger.Entry) {
         for place in places(of: entry) {
             var day = windows[place.key, default: [:]][entry.date] ?? DayTotal()
             day.records += 1
@@ -76,7 +66,7 @@ final class CapStream: @unchecked Sendable {
     }
 
     /// Ends the first pass: each day learns its window's total before it.
-    func close() {
+    mutating func close() {
         for key in Array(windows.keys) {
             guard var days = windows[key] else { continue }
             var total: [String: Double] = [:]
@@ -90,54 +80,38 @@ final class CapStream: @unchecked Sendable {
         }
     }
 
-    /// Second pass: the cap verdicts of a batch's records, given each record's entries (in
-    /// the order ``CapLedger/entries(for:rules:key:)`` gives them), in the record's order.
-    /// Batches must be numbered from 0 in input order; a call waits for the batches before
-    /// it, so every batch must be judged exactly once, even one without entries.
-    func judge(batch: Int, _ records: [[CapLedger.Entry]]) -> [[CapLedger.Judged]] {
-        condition.lock()
-        while next != batch { condition.wait() }
-        defer {
-            next += 1
-            condition.broadcast()
-            condition.unlock()
-        }
-        return records.map { entries in
-            var verdicts: [CapLedger.Judged] = []
-            for entry in entries {
-                for place in places(of: entry) {
-                    // A day the first pass did not see (the input changed between the passes)
-                    // is judged on its own.
-                    var day = windows[place.key]?[entry.date] ?? DayTotal()
-                    var running: [String: Double] = [:]
-                    for limit in place.period.limits {
-                        running[limit.measure] = (day.before[limit.measure] ?? 0) + (day.judged[limit.measure] ?? 0)
-                    }
-                    let label = CapLedger.label(place.period.window(containing: entry.date) ?? entry.date...entry.date)
-                    let step = CapLedger.step(entry, ruleIndex: place.key.rule, cap: place.cap, period: place.period,
-                                              label: label, running: &running, intern: { $0 })
-                    for limit in place.period.limits {
-                        day.judged[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0
-                    }
-                    windows[place.key, default: [:]][entry.date] = day
-                    for measure in step.crossed where crossedBy[place.key]?[measure] == nil {
-                        crossedBy[place.key, default: [:]][measure] = entry.recordID
-                    }
-                    if let judged = step.judged { verdicts.append(judged) }
+    /// Second pass: the cap verdicts of one record, given its entries (in the order
+    /// ``CapLedger/entries(for:rules:key:)`` gives them). Call record by record in input order.
+    mutating func judge(_ entries: [CapLedger.Entry]) -> [CapLedger.Judged] {
+        var verdicts: [CapLedger.Judged] = []
+        for entry in entries {
+            for place in places(of: entry) {
+                // A day the first pass did not see (the input changed between the passes)
+                // is judged on its own.
+                var day = windows[place.key]?[entry.date] ?? DayTotal()
+                var running: [String: Double] = [:]
+                for limit in place.period.limits {
+                    running[limit.measure] = (day.before[limit.measure] ?? 0) + (day.judged[limit.measure] ?? 0)
                 }
+                let label = CapLedger.label(place.period.window(containing: entry.date) ?? entry.date...entry.date)
+                let step = CapLedger.step(entry, ruleIndex: place.key.rule, cap: place.cap, period: place.period,
+                                          label: label, running: &running, intern: { $0 })
+                for limit in place.period.limits {
+                    day.judged[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0
+                }
+                windows[place.key, default: [:]][entry.date] = day
+                for measure in step.crossed where crossedBy[place.key]?[measure] == nil {
+                    crossedBy[place.key, default: [:]][measure] = entry.recordID
+                }
+                if let judged = step.judged { verdicts.append(judged) }
             }
-            return verdicts
         }
+        return verdicts
     }
-
-    /// The finding a verdict stands for.
-    func finding(_ judged: CapLedger.Judged) -> Finding { ledger.finding(judged) }
 
     /// The totals of every window, as ``CapLedger/judgeCompactly()`` gives them but without
     /// the running points (call after the second pass, for the crossings).
     func totals() -> [CapLedger.Total] {
-        condition.lock()
-        defer { condition.unlock() }
         var totals: [CapLedger.Total] = []
         for (ruleIndex, rule) in rules.enumerated() {
             guard let cap = rule.cap else { continue }

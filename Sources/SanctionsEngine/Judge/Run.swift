@@ -103,8 +103,10 @@ public struct Run: Sendable {
             let streams = !keepsState && !keepsCapPoints && capState.entries.isEmpty
                 && zip(ranks, ranks.dropFirst()).allSatisfy { $0 < $1 }
             if streams {
-                let counting = CapStream(ledger: judge)
-                try countCaps(ranks: ranks) { $0.forEach(counting.count) }
+                var counting = CapStream(ledger: judge)
+                try countCaps(ranks: ranks) { entries in
+                    for entry in entries { counting.count(entry) }
+                }
                 counting.close()
                 stream = counting
             }
@@ -124,61 +126,52 @@ public struct Run: Sendable {
             summary.capTotals = judged.totals
         }
         let engine = self.engine
-        let filter = judge.lineFilter
         let cappedRules = judge.cappedRules
-        let assessing = Pipeline<Batch, (input: Int, results: [(Outcome, Rendered)]), ScreeningCache>(
+        let filter = judge.lineFilter
+        let streaming = stream != nil
+        let assessing = Pipeline<Batch, (input: Int, results: [Assessed<Rendered>]), ScreeningCache>(
             threads: threads, makeState: { ScreeningCache() }
-        ) { [ranks, capFindings, judge, stream] batch, cache in
-            guard let stream else {
-                var results: [(Outcome, Rendered)] = []
-                results.reserveCapacity(batch.units.count)
-                for (offset, unit) in batch.units.enumerated() {
-                    var result = engine.assess(unit.record, cache: cache)
+        ) { [ranks, capFindings, judge] batch, cache in
+            var results: [Assessed<Rendered>] = []
+            results.reserveCapacity(batch.units.count)
+            for (offset, unit) in batch.units.enumerated() {
+                let raw = unit.record
+                guard streaming else {
+                    var result = engine.assess(raw, cache: cache)
                     if !ranks.isEmpty {
                         let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                         result = result.adding(capFindings[key].map(judge.finding))
                     }
-                    results.append((result.outcome, render(result)))
+                    results.append(.rendered(result.outcome, render(result)))
+                    continue
                 }
-                return (batch.input, results)
-            }
-            // Records that count toward no cap are rendered at once; the others wait for
-            // their turn at the stream (batches are judged in input order), then are rendered.
-            var results: [(Outcome, Rendered)?] = Array(repeating: nil, count: batch.units.count)
-            var capped: [(offset: Int, result: RecordResult, entries: [CapLedger.Entry])] = []
-            for (offset, unit) in batch.units.enumerated() {
-                let raw = unit.record
+                // Streaming: a record that counts toward a cap is judged and rendered when
+                // its turn comes, in input order (``deliver``); every other one here.
                 guard case .success(let value) = raw.value, let record = try? Record(value: value, line: raw.line) else {
                     let result = engine.assess(raw, cache: cache)
-                    results[offset] = (result.outcome, render(result))
+                    results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
                 let result = engine.assess(record, cache: cache)
-                var entries: [CapLedger.Entry] = []
-                if case .jsonLine(let bytes, _) = unit, !bytes.withUnsafeBufferPointer(filter.mayCount) {
-                    entries = []
-                } else {
-                    let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                    entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
-                }
-                if entries.isEmpty {
-                    results[offset] = (result.outcome, render(result))
-                } else {
-                    capped.append((offset, result, entries))
-                }
+                let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
+                let entries = filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: key) : []
+                results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
             }
-            let verdicts = stream.judge(batch: batch.sequence, capped.map(\.entries))
-            for (record, judged) in zip(capped, verdicts) {
-                let result = record.result.adding(judged.map(stream.finding))
-                results[record.offset] = (result.outcome, render(result))
-            }
-            return (batch.input, results.compactMap { $0 })
+            return (batch.input, results)
         }
         defer { assessing.close() }
-        func deliver(_ output: (input: Int, results: [(Outcome, Rendered)])) throws {
-            for (outcome, rendered) in output.results {
-                summary.add(outcome, input: output.input)
-                try body(output.input, rendered)
+        func deliver(_ output: (input: Int, results: [Assessed<Rendered>])) throws {
+            for assessed in output.results {
+                switch assessed {
+                case .rendered(let outcome, let rendered):
+                    summary.add(outcome, input: output.input)
+                    try body(output.input, rendered)
+                case .capped(let result, let entries):
+                    let judged = stream?.judge(entries) ?? []
+                    let full = result.adding(judged.map(judge.finding))
+                    summary.add(full.outcome, input: output.input)
+                    try body(output.input, render(full))
+                }
             }
         }
         try batches { batch in try assessing.submit(batch, deliver: deliver) }
@@ -209,10 +202,15 @@ public struct Run: Sendable {
         counting.finish(deliver: keep)
     }
 
+    /// A record assessed on a worker: rendered, or (streaming caps) waiting for its cap
+    /// verdicts, which are worked out in input order.
+    enum Assessed<Rendered: Sendable>: Sendable {
+        case rendered(Outcome, Rendered)
+        case capped(RecordResult, [CapLedger.Entry])
+    }
+
     /// Records of one input, numbered from `firstIndex` (their position in that input).
     struct Batch: Sendable {
-        /// The batch's position among all the batches of the run, from 0.
-        let sequence: Int
         let input: Int
         let firstIndex: Int
         let units: [RecordReader.Unit]
@@ -220,7 +218,6 @@ public struct Run: Sendable {
 
     /// Reads every input into batches, in order.
     private func batches(_ body: (Batch) throws -> Void) throws {
-        var sequence = 0
         for (position, input) in inputs.enumerated() {
             var units: [RecordReader.Unit] = []
             var bytes = 0
@@ -229,16 +226,14 @@ public struct Run: Sendable {
                 units.append(unit)
                 if case .jsonLine(let line, _) = unit { bytes += line.count } else { bytes += 1_024 }
                 if units.count >= Run.batchRecords || bytes >= Run.batchBytes {
-                    try body(Batch(sequence: sequence, input: position, firstIndex: firstIndex, units: units))
-                    sequence += 1
+                    try body(Batch(input: position, firstIndex: firstIndex, units: units))
                     firstIndex += units.count
                     units = []
                     bytes = 0
                 }
             }
             if !units.isEmpty {
-                try body(Batch(sequence: sequence, input: position, firstIndex: firstIndex, units: units))
-                sequence += 1
+                try body(Batch(input: position, firstIndex: firstIndex, units: units))
             }
         }
     }
