@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the figures of docs/performance.md on this machine.
 #
-#   scripts/bench.sh            # 1,000,000 records: main table, then the rule-count and record-size series
+#   scripts/bench.sh            # 1,000,000 records: main table, then the rule-count, input-length and record-size series
 #   RECORDS=200000 scripts/bench.sh
+#   STATIC=0 scripts/bench.sh   # without the statically linked build's start-up (saves its 1.5-minute build)
 #
 # Needs python3 (the workload generator) and, for the baseline, orjson (pip install orjson).
 # The workload generator and the Python baseline are ../shared/bench (BENCH_DIR to override).
@@ -41,6 +42,34 @@ echo
 echo "## Full rulebook, $RECORDS records"
 echo
 "$SANCTIONS" bench "$DATA" --threads 1,2 --repeat "$REPEAT" --format markdown "${BASELINE[@]}"
+
+# Start-up of the same build linked with the Swift runtime and Foundation statically (as a
+# release is shipped): the dynamic loader's share of start-up goes.
+if [ "${STATIC:-1}" != 0 ]; then
+  swift build -c release --product sanctions --static-swift-stdlib --build-path .build-static >&2
+  EMPTY="$WORK/empty.jsonl"
+  : > "$EMPTY"
+  echo
+  echo "## Start-up, statically linked build (\`--static-swift-stdlib\`)"
+  echo
+  .build-static/release/sanctions bench "$EMPTY" --threads 2 --repeat 1 --format markdown | grep -i 'start-up'
+fi
+
+# Memory over the input's length: the workload 1, 2 and 3 times over (the same days, so
+# the caps' per-day totals do not grow; the supplies do).
+echo
+echo "## Input length (2 threads, one run each)"
+echo
+for times in 1 2 3; do
+  LONG="$WORK/data_${RECORDS}_x$times.jsonl"
+  if [ "$times" = 1 ]; then LONG="$DATA"; elif [ ! -s "$LONG" ]; then
+    for _ in $(seq "$times"); do cat "$DATA"; done > "$LONG"
+  fi
+  echo "### $times × $RECORDS records"
+  echo
+  "$SANCTIONS" bench "$LONG" --threads 2 --repeat 1 --format markdown
+  echo
+done
 
 # The series run on the first SERIES_RECORDS records, once each.
 SAMPLE="$WORK/sample_$SERIES_RECORDS.jsonl"

@@ -41,7 +41,7 @@ import Testing
     }
 
     /// Refined petroleum to the DPRK on three days, out of date order, in three inputs of
-    /// more than one batch each, some without a quantity: the 500,000-barrel cap of 2397
+    /// more than one batch each (one a JSON array), some without a quantity: the 500,000-barrel cap of 2397
     /// para. 5 is crossed in the middle of a day, across batches and inputs.
     static func sameDayInputs() throws -> (inputs: [Run.Input], directory: URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cap-stream-\(UUID().uuidString)")
@@ -49,15 +49,18 @@ import Testing
         var generator = SeededGenerator(seed: 2397)
         var inputs: [Run.Input] = []
         for file in 0..<3 {
-            var text = ""
+            var lines: [String] = []
             for line in 0..<(Run.batchRecords + 300) {
                 let date = ["2018-06-02", "2018-06-01", "2018-06-03"][Int.random(in: 0..<3, using: &generator)]
                 let quantity = Int.random(in: 0..<10, using: &generator) == 0 ? "" : #","quantity":\#(Int.random(in: 1...1_000, using: &generator))"#
-                text += #"{"id":"f\#(file)-\#(line)","kind":"shipment","date":"\#(date)","from":"RU","to":"KP","goods":[{"hs":"271019"\#(quantity),"unit":"bbl"}]}"# + "\n"
+                lines.append(#"{"id":"f\#(file)-\#(line)","kind":"shipment","date":"\#(date)","from":"RU","to":"KP","goods":[{"hs":"271019"\#(quantity),"unit":"bbl"}]}"#)
             }
-            let path = directory.appendingPathComponent("input-\(file).jsonl").path
+            // The middle input is a JSON array: records parsed by the reader, not JSON lines.
+            let format: RecordFormat = file == 1 ? .json : .jsonl
+            let text = format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + "\n"
+            let path = directory.appendingPathComponent("input-\(file).\(format.rawValue)").path
             try text.write(toFile: path, atomically: true, encoding: .utf8)
-            inputs.append(Run.Input(path: path, format: .jsonl))
+            inputs.append(Run.Input(path: path, format: format))
         }
         return (inputs, directory)
     }
