@@ -147,6 +147,16 @@ enum YAMLSyntax {
             return event
         }
 
+        /// The next event, or nil (and the event released) when it is `end`.
+        private func next(unless end: yaml_event_type_t) throws(Failure) -> Event? {
+            var event = try next()
+            guard event.type != end else {
+                release(&event)
+                return nil
+            }
+            return event
+        }
+
         private func release(_ event: inout Event) { yaml_event_delete(&event.raw) }
 
         private func position(_ mark: yaml_mark_t) -> SourcePosition {
@@ -162,18 +172,14 @@ enum YAMLSyntax {
             var start = try next()
             release(&start) // the stream's start
             var documents: [SyntaxNode] = []
-            while true {
-                var event = try next()
-                if event.type == YAML_STREAM_END_EVENT {
-                    release(&event)
-                    return documents
-                }
+            while var event = try next(unless: YAML_STREAM_END_EVENT) {
                 release(&event) // a document's start
                 anchors = [:]
                 documents.append(try node(from: next(), depth: 0).node)
                 var end = try next()
                 release(&end) // the document's end
             }
+            return documents
         }
 
         /// The node that starts with `event` (released here), and how many nodes it expands to.
@@ -203,12 +209,7 @@ enum YAMLSyntax {
                 let anchor = EventReader.text(event.raw.data.sequence_start.anchor)
                 var elements: [SyntaxNode] = []
                 var size = 1
-                while true {
-                    var element = try next()
-                    if element.type == YAML_SEQUENCE_END_EVENT {
-                        release(&element)
-                        break
-                    }
+                while let element = try next(unless: YAML_SEQUENCE_END_EVENT) {
                     let read = try node(from: element, depth: depth + 1)
                     elements.append(read.node)
                     size += read.size
@@ -223,12 +224,7 @@ enum YAMLSyntax {
                 var size = 1
                 var keys: Set<String> = []
                 var duplicate: SyntaxNode?
-                while true {
-                    var keyEvent = try next()
-                    if keyEvent.type == YAML_MAPPING_END_EVENT {
-                        release(&keyEvent)
-                        break
-                    }
+                while let keyEvent = try next(unless: YAML_MAPPING_END_EVENT) {
                     let key = try node(from: keyEvent, depth: depth + 1)
                     let value = try node(from: next(), depth: depth + 1)
                     if let text = key.node.scalarText, !keys.insert(text).inserted, duplicate == nil { duplicate = key.node }
