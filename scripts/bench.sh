@@ -76,6 +76,11 @@ SAMPLE="$WORK/sample_$SERIES_RECORDS.jsonl"
 head -n "$SERIES_RECORDS" "$DATA" > "$SAMPLE"
 
 echo
+echo "## Parsing alone ($SERIES_RECORDS records, 1 thread): the engine's reader and Foundation's"
+echo
+"$SANCTIONS" bench "$SAMPLE" --threads 2 --repeat "$REPEAT" --parsers --format markdown | sed -n '/^| parser/,$p'
+
+echo
 echo "## Rule count ($SERIES_RECORDS records, 2 threads)"
 echo
 echo "The first N rule files in path order, with the HS scopes and lists (superseded_by links dropped)."

@@ -45,6 +45,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Output: text or markdown (a table for docs/performance.md).")
     var format: Format = .text
 
+    @Flag(help: "Also measure parsing alone, in this process on one thread: the engine's JSON Lines reader against Foundation's JSONSerialization.")
+    var parsers = false
+
     struct Measurement {
         let label: String
         let seconds: Double
@@ -83,7 +86,60 @@ struct Bench: ParsableCommand {
 
         var out = OutputBuffer()
         out.write(report(records: records, bytes: bytes, results: results, baseline: baselineResult, startup: startup))
+        if parsers { out.write("\n" + (try parserReport(records: records, bytes: bytes))) }
         out.flush()
+    }
+
+    /// Parsing alone, median of `--repeat` runs: every line of the workload read and parsed
+    /// into values by the engine's reader, then by Foundation's `JSONSerialization` (lines
+    /// split the same way, each parsed into Foundation objects).
+    func parserReport(records: Int, bytes: Int) throws -> String {
+        func median(_ body: () throws -> Int) throws -> (seconds: Double, parsed: Int) {
+            var times: [Double] = []
+            var parsed = 0
+            for _ in 0..<runs {
+                let start = Date()
+                parsed = try body()
+                times.append(Date().timeIntervalSince(start))
+            }
+            times.sort()
+            return (times[times.count / 2], parsed)
+        }
+        let engine = try median {
+            var parsed = 0
+            try RecordReader.read(path: workload, format: .jsonl) { raw in
+                if case .success = raw.value { parsed += 1 }
+            }
+            return parsed
+        }
+        let foundation = try median {
+            guard let handle = FileHandle(forReadingAtPath: workload) else { throw ExitCode(Sanctions.Exit.cannotRun) }
+            defer { try? handle.close() }
+            var parsed = 0
+            var pending = Data()
+            func parse(_ line: Data) {
+                guard line.contains(where: { $0 != 32 && $0 != 9 && $0 != 13 }) else { return }
+                if (try? JSONSerialization.jsonObject(with: line)) != nil { parsed += 1 }
+            }
+            while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+                pending.append(block)
+                var start = pending.startIndex
+                while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                    parse(pending[start..<newline])
+                    start = newline + 1
+                }
+                pending = Data(pending[start...])
+            }
+            parse(pending)
+            return parsed
+        }
+        let rows = [("engine reader (JSONParser → Value)", engine), ("Foundation JSONSerialization", foundation)].map { label, measured in
+            [label, String(format: "%.2f", measured.seconds), Bench.grouped(Int((Double(records) / measured.seconds).rounded())),
+             String(format: "%.1f", Double(bytes) / measured.seconds / 1_000_000), Bench.grouped(measured.parsed)]
+        }
+        let header = ["parser (1 thread, parsing alone)", "seconds", "records/s", "MB/s", "parsed"]
+        let note = "median of \(runs) run\(runs == 1 ? "" : "s") each, in this process; the engine's reader over Foundation: \(String(format: "%.2f", foundation.seconds / engine.seconds))×"
+        return table(header: header, rows: rows, notes: [note])
     }
 
     func report(records: Int, bytes: Int, results: [Measurement], baseline: Measurement?, startup: Measurement) -> String {
@@ -107,6 +163,11 @@ struct Bench: ParsableCommand {
         if let baseline, let best = results.min(by: { $0.seconds < $1.seconds }) {
             notes.append("fastest sanctions configuration over the baseline: \(String(format: "%.2f", baseline.seconds / best.seconds))×")
         }
+        return table(header: header, rows: rows, notes: notes)
+    }
+
+    /// `rows` under `header` as `--format` asks, then the notes.
+    func table(header: [String], rows: [[String]], notes: [String]) -> String {
         switch format {
         case .markdown:
             var text = "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"

@@ -25,6 +25,22 @@ import Testing
         #expect(run.stdout.contains("fastest sanctions configuration over the baseline:"))
     }
 
+    @Test func parsersCompareTheEnginesReaderWithFoundationOnTheSameLines() throws {
+        let run = try CLI.run(["bench", workload, "--threads", "1", "--repeat", "1", "--rules", "Fixtures/engine/rules", "--parsers"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix("engine reader") || $0.hasPrefix("Foundation JSONSerialization")
+        }
+        #expect(rows.count == 2, "\(run.stdout)")
+        // seconds, records/s, MB/s, parsed: positive figures, and both parsers read every line.
+        for row in rows {
+            let figures = row.split(separator: " ").suffix(4).map { Double($0.replacingOccurrences(of: ",", with: "")) }
+            #expect(figures.count == 4 && figures.allSatisfy { ($0 ?? 0) > 0 }, "\(row)")
+            #expect(row.hasSuffix(" 2,000"), "\(row)")
+        }
+        #expect(run.stdout.contains("the engine's reader over Foundation:"))
+    }
+
     @Test func markdownGivesATable() throws {
         let run = try CLI.run(["bench", workload, "--threads", "2", "--repeat", "1", "--rules", "Fixtures/engine/rules",
                                "--format", "markdown"])
