@@ -160,7 +160,6 @@ public struct Rulebook: Sendable {
             }
         }
         diagnostics += reader.diagnostics
-        digest.wait()
         let rulebook = Rulebook(rules: rules.sorted { $0.id < $1.id }, lists: lists, scopes: scopes,
                                 digest: "sha256:" + digest.value, directories: directories)
         return Compilation(rulebook: rulebook, diagnostics: sorted(diagnostics))
@@ -170,7 +169,7 @@ public struct Rulebook: Sendable {
     /// thread of its own while the files are parsed and checked.
     private final class Digest: @unchecked Sendable {
         // @unchecked: `hex` is written once by the hashing thread before `done` is signalled,
-        // and read only after waiting for it.
+        // and read only by ``value``, after waiting for that signal.
         private var hex = ""
         private let done = DispatchSemaphore(value: 0)
 
@@ -188,10 +187,12 @@ public struct Rulebook: Sendable {
             }
         }
 
-        func wait() { done.wait() }
-
-        /// The digest in hex (after ``wait()``).
-        var value: String { hex }
+        /// The digest in hex, once the hashing thread has finished (it waits for it).
+        var value: String {
+            done.wait()
+            defer { done.signal() }
+            return hex
+        }
     }
 
     /// One list file read: the list, unless it has errors, and what its reader reported.
