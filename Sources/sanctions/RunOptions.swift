@@ -53,8 +53,10 @@ struct RunOptions: ParsableArguments {
     /// Runs the engine over the inputs, rendering each result with `render` on the worker
     /// threads and calling `body` with each rendered result in input order.
     /// `keepsCapPoints: false` when no chart needs the caps' running totals (the caps are
-    /// then judged in memory that does not grow with the input).
+    /// then judged in memory that does not grow with the input); `detail: .verdicts` when
+    /// the findings' reasons are not written.
     func perform<Rendered: Sendable>(rulebook: Rulebook, createState: Bool, keepsCapPoints: Bool = true,
+                                     detail: Engine.Detail = .reasons,
                                      render: @escaping @Sendable (RecordResult) -> Rendered,
                                      _ body: (_ input: Int, _ rendered: Rendered) throws -> Void) throws -> Run.Totals {
         var inputs = try inputs()
@@ -67,7 +69,8 @@ struct RunOptions: ParsableArguments {
             inputs[index] = Run.Input(name: "-", path: kept.path, format: inputs[index].format)
         }
         let run = Run(engine: engine, inputs: inputs, state: try loadState(digest: rulebook.digest, create: createState),
-                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepsState: state != nil, keepsCapPoints: keepsCapPoints)
+                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepsState: state != nil, keepsCapPoints: keepsCapPoints,
+                      detail: detail)
         do {
             return try run.perform(render: render, body)
         } catch let error as InputError {

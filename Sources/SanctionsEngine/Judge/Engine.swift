@@ -90,17 +90,37 @@ public struct Engine: Sendable {
         assess(record, cache: ScreeningCache(capacity: 256))
     }
 
+    /// How much of each finding is built.
+    public enum Detail: Sendable {
+        /// Every finding with its message, the facts that triggered it, the facts missing
+        /// and its exemption: what an analyst reads.
+        case reasons
+        /// Each finding's rule and verdict only: `message` is empty, `because` and `missing`
+        /// are empty and `exemption` is nil. The verdicts and outcomes are those of
+        /// ``reasons`` (decided by the same three-valued evaluation without writing its
+        /// reasons down): for screening large inputs, then explaining the records flagged.
+        case verdicts
+    }
+
     /// Assesses one checked record, screening names through `cache` (one per worker).
-    func assess(_ record: Record, cache: ScreeningCache) -> RecordResult {
+    func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
         let plain = Evaluator(record: record)
         let directions = Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK)
         let skip: UInt16 = 1 << Engine.directionIndex(directions)
         var findings: [Finding] = []
         for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
-            guard var finding = judge(record, by: box.rule, cache: cache, directions: directions) else { continue }
-            // A finding cites the rule's citations, then any a screening match added.
-            if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
-            findings.append(finding)
+            switch detail {
+            case .reasons:
+                guard var finding = judge(record, by: box.rule, cache: cache, directions: directions) else { continue }
+                // A finding cites the rule's citations, then any a screening match added.
+                if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
+                findings.append(finding)
+            case .verdicts:
+                guard let verdict = verdict(of: record, by: box.rule, cache: cache, directions: directions) else { continue }
+                var finding = Finding(rule: box.rule, verdict: verdict)
+                finding.citationsJSON = box.citationsJSON
+                findings.append(finding)
+            }
         }
         findings.sort {
             let left = Outcome($0.verdict), right = Outcome($1.verdict)
@@ -117,13 +137,13 @@ public struct Engine: Sendable {
     }
 
     /// Assesses a record as read from an input, screening names through `cache`.
-    func assess(_ raw: RawRecord, cache: ScreeningCache) -> RecordResult {
+    func assess(_ raw: RawRecord, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
         switch raw.value {
         case .failure(let error):
             return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
         case .success(let value):
             do {
-                return assess(try Record(value: value, line: raw.line), cache: cache)
+                return assess(try Record(value: value, line: raw.line), cache: cache, detail: detail)
             } catch {
                 return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
             }
@@ -141,11 +161,9 @@ public struct Engine: Sendable {
     }
 
     func judge(_ record: Record, by rule: Rule, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) -> Finding? {
-        guard rule.appliesTo.contains(record.kind),
-              rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
-        let evaluator = Evaluator(record: record, cache: cache, directions: directions)
-        // The fast path: most rules fail most records, and their reasons are never shown.
-        if evaluator.truth(rule.condition) == .no { return nil }
+        guard let evaluator = evaluator(for: record, by: rule, cache: cache, directions: directions),
+              // The fast path: most rules fail most records, and their reasons are never shown.
+              evaluator.truth(rule.condition) != .no else { return nil }
         let evaluation = evaluator.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
@@ -162,17 +180,13 @@ public struct Engine: Sendable {
         let inForceFact = Fact(path: "date", value: record.date.description,
                                test: "in force \(rule.inForce.from)" + (rule.inForce.until.map { " to \($0)" } ?? " onwards"),
                                holds: true)
-        let verdict: Verdict
+        let verdict = Engine.verdict(rule, truth: evaluation.truth, applied: applied != nil, undecided: !undecided.isEmpty)
         var missing = evaluation.missing
         var exemption = applied
-        if applied != nil {
-            verdict = .exempt
-        } else if evaluation.truth == .unknown || !undecided.isEmpty {
-            verdict = rule.verdict == .notice ? .notice : .possibleViolation
+        if applied == nil {
+            // The exemptions that might apply are what could still clear the record.
             missing += undecided.flatMap(\.missing)
             exemption = undecided.first
-        } else {
-            verdict = rule.verdict
         }
         let citations = rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
         return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
@@ -181,22 +195,70 @@ public struct Engine: Sendable {
                        status: rule.status)
     }
 
+    /// The evaluator of `rule` on `record`, or nil when the rule does not cover the
+    /// record's kind or is not in force on its dates.
+    private func evaluator(for record: Record, by rule: Rule, cache: ScreeningCache?,
+                           directions: Evaluator.Directions?) -> Evaluator? {
+        guard rule.appliesTo.contains(record.kind),
+              rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
+        return Evaluator(record: record, cache: cache, directions: directions)
+    }
+
+    /// The verdict ``judge(_:by:cache:directions:)`` reaches, without the reasons: nil
+    /// when the rule does not apply or its condition fails.
+    func verdict(of record: Record, by rule: Rule, cache: ScreeningCache?,
+                 directions: Evaluator.Directions? = nil) -> Verdict? {
+        guard let evaluator = evaluator(for: record, by: rule, cache: cache, directions: directions) else { return nil }
+        let truth = evaluator.truth(rule.condition)
+        if truth == .no { return nil }
+        var undecided = false
+        switch Engine.windDownStatus(of: rule, on: evaluator.record) {
+        case .applied?: return .exempt
+        case .undecided?: undecided = true
+        case nil: break
+        }
+        for exemption in rule.exemptions {
+            switch evaluator.truth(exemption.condition) {
+            case .yes: return .exempt
+            case .unknown: undecided = true
+            case .no: break
+            }
+        }
+        return Engine.verdict(rule, truth: truth, applied: false, undecided: undecided)
+    }
+
+    /// A rule's verdict on a record whose condition is `truth` (yes or unknown), given
+    /// whether an exemption applies and whether one that might is undecided.
+    private static func verdict(_ rule: Rule, truth: Truth, applied: Bool, undecided: Bool) -> Verdict {
+        if applied { return .exempt }
+        if truth == .unknown || undecided { return rule.verdict == .notice ? .notice : .possibleViolation }
+        return rule.verdict
+    }
+
+    /// Whether the rule's wind-down applies to the record (a contract concluded before the
+    /// date it names, performed by its end), might (the contract date is not given or not a
+    /// date), or does not (nil: no wind-down, past it, or a later contract).
+    private static func windDownStatus(of rule: Rule, on record: Record) -> ExemptionNote.Status? {
+        guard let windDown = rule.inForce.windDown, record.date <= windDown.until else { return nil }
+        guard let text = record.value["contract_date"]?.stringValue, let day = Day(text) else { return .undecided }
+        return day < windDown.contractsBefore ? .applied : nil
+    }
+
     /// The rule's exemptions that apply or might, in file order, the wind-down first.
     private func exemptions(of rule: Rule, evaluator: Evaluator) -> [ExemptionNote] {
         var notes: [ExemptionNote] = []
         let record = evaluator.record
-        if let windDown = rule.inForce.windDown, record.date <= windDown.until {
+        if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, on: record) {
             let citations = windDown.citations.isEmpty ? Array(rule.citations.prefix(1)) : windDown.citations
             let title = "Contract concluded before \(windDown.contractsBefore), performed by \(windDown.until)"
             let contract = record.value["contract_date"]
-            if let text = contract?.stringValue, let day = Day(text) {
-                if day < windDown.contractsBefore {
-                    notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .applied,
-                        because: [Fact(path: "contract_date", value: text, test: "before \(windDown.contractsBefore)", holds: true),
-                                  Fact(path: "date", value: record.date.description, test: "on or before \(windDown.until)", holds: true)],
-                        missing: []))
-                }
-            } else {
+            switch status {
+            case .applied:
+                notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .applied,
+                    because: [Fact(path: "contract_date", value: contract?.displayText ?? "", test: "before \(windDown.contractsBefore)", holds: true),
+                              Fact(path: "date", value: record.date.description, test: "on or before \(windDown.until)", holds: true)],
+                    missing: []))
+            case .undecided:
                 let need = contract == nil ? "the wind-down: a contract concluded before \(windDown.contractsBefore) may be performed until \(windDown.until)"
                     : "the wind-down ('\(contract?.displayText ?? "")' is not an ISO date)"
                 notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .undecided,

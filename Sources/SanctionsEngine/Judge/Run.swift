@@ -51,18 +51,23 @@ public struct Run: Sendable {
     /// one per capped supply, for charts). Without them, and without a state kept or carried
     /// in, the caps are judged in memory that does not grow with the input (``CapStream``).
     public let keepsCapPoints: Bool
+    /// How much of each finding is built: ``Engine/Detail/verdicts`` leaves out the
+    /// reasons (the outcomes, verdicts and cap findings are the same).
+    public let detail: Engine.Detail
 
     /// A run of `engine` over `inputs`, counting caps on top of `state` (default: none), on
     /// `threads` threads; `keepsState: false` when the state it leaves is not needed,
-    /// `keepsCapPoints: false` when the cap totals' running points are not.
+    /// `keepsCapPoints: false` when the cap totals' running points are not, `detail:
+    /// .verdicts` when the findings' reasons are not.
     public init(engine: Engine, inputs: [Input], state: CapState? = nil, threads: Int = 1, keepsState: Bool = true,
-                keepsCapPoints: Bool = true) {
+                keepsCapPoints: Bool = true, detail: Engine.Detail = .reasons) {
         self.engine = engine
         self.inputs = inputs
         self.state = state ?? CapState(digest: engine.rulebook.digest)
         self.threads = max(1, threads)
         self.keepsState = keepsState
         self.keepsCapPoints = keepsCapPoints
+        self.detail = detail
     }
 
     /// Whether the inputs are read twice (the rulebook has caps): standard input must then
@@ -129,6 +134,7 @@ public struct Run: Sendable {
         let cappedRules = judge.cappedRules
         let filter = judge.lineFilter
         let streaming = stream != nil
+        let detail = self.detail
         let assessing = Pipeline<Batch, (input: Int, results: [Assessed<Rendered>]), ScreeningCache>(
             threads: threads, makeState: { ScreeningCache() }
         ) { [ranks, capFindings, judge] batch, cache in
@@ -137,7 +143,7 @@ public struct Run: Sendable {
             for (offset, unit) in batch.units.enumerated() {
                 let raw = unit.record
                 guard streaming else {
-                    var result = engine.assess(raw, cache: cache)
+                    var result = engine.assess(raw, cache: cache, detail: detail)
                     if !ranks.isEmpty {
                         let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                         result = result.adding(capFindings[key].map(judge.finding))
@@ -148,11 +154,11 @@ public struct Run: Sendable {
                 // Streaming: a record that counts toward a cap is judged and rendered when
                 // its turn comes, in input order (``deliver``); every other one here.
                 guard case .success(let value) = raw.value, let record = try? Record(value: value, line: raw.line) else {
-                    let result = engine.assess(raw, cache: cache)
+                    let result = engine.assess(raw, cache: cache, detail: detail)
                     results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
-                let result = engine.assess(record, cache: cache)
+                let result = engine.assess(record, cache: cache, detail: detail)
                 let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 let entries = filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: key) : []
                 results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))

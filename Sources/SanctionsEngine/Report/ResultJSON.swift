@@ -23,6 +23,40 @@ public enum ResultJSON {
         out.raw("}")
     }
 
+    /// Appends the result object in brief (`assess --brief`, ``Engine/Detail/verdicts``):
+    /// `{"id","line","outcome","findings":[{"rule","verdict","status","citation","cap"?}]}`
+    /// with `citation` the text of the paragraph the rule enforces; errors as in full.
+    public static func writeBrief(_ result: RecordResult, to out: inout JSONBytes) {
+        guard result.outcome != .error else { return write(result, to: &out) }
+        out.raw("{")
+        var first = true
+        if let id = result.id { out.key("id", first: &first); out.quote(id) }
+        if let line = result.line { out.key("line", first: &first); out.number(line) }
+        out.key("outcome", first: &first)
+        out.quote(result.outcome.rawValue)
+        out.key("findings", first: &first)
+        out.array(result.findings, writeBrief)
+        out.raw("}")
+    }
+
+    static func writeBrief(_ finding: Finding, to out: inout JSONBytes) {
+        out.raw("{\"rule\":")
+        out.quote(finding.rule)
+        out.raw(",\"verdict\":")
+        out.quote(finding.verdict.rawValue)
+        out.raw(",\"status\":")
+        out.quote(finding.status.rawValue)
+        if let citation = finding.citations.first {
+            out.raw(",\"citation\":")
+            out.quote(citation.text)
+        }
+        if let cap = finding.cap {
+            out.raw(",\"cap\":")
+            out.raw(encode(cap))
+        }
+        out.raw("}")
+    }
+
     static func encode(_ finding: Finding) -> String { text(finding, write) }
 
     static func write(_ finding: Finding, to out: inout JSONBytes) {

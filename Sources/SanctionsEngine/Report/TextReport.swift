@@ -25,6 +25,20 @@ public enum TextReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One record's result in brief (`assess --brief`): the header line, then a line per
+    /// finding with its verdict, rule and the paragraph it enforces.
+    public static func renderBrief(_ result: RecordResult) -> String {
+        let place = result.line.map { " (line \($0))" } ?? ""
+        let header = "\(result.id ?? "(no id)")\(place): \(label(result.outcome))"
+        if result.outcome == .error { return header + "\n  " + (result.error ?? "unreadable record") + "\n" }
+        var lines = [header]
+        for finding in result.findings {
+            let unverified = finding.status == .unverified ? " (rule unverified)" : ""
+            lines.append("  \(label(Outcome(finding.verdict))) \(finding.rule) — \(finding.citations.first?.text ?? "")\(unverified)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public static func render(_ summary: RunSummary) -> String {
         let counts = Outcome.allCases.map { "\($0.rawValue) \(summary.count(of: $0))" }.joined(separator: ", ")
         var text = "\(summary.records) records: \(counts)\nrules: \(summary.ruleCount) (\(summary.ruleDigest)); engine \(EngineInfo.version)\n"
