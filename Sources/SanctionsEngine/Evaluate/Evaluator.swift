@@ -140,13 +140,31 @@ struct Evaluator {
         switch value {
         case .string(let text):
             return nameHit(text, screening).map { (matcher.result($0, date: record.date), text) }
-        case .object:
-            var identifiers: [String] = []
-            for key in ["imo", "mmsi"] { if let identifier = value[key] { identifiers.append(identifier.displayText) } }
-            for item in value["identifiers"]?.arrayValue ?? [] {
-                if let text = item.stringValue ?? item["value"]?.displayText { identifiers.append(text) }
+        case .object(let members):
+            // One pass over the members (a party has a few) instead of six lookups by hashed
+            // name; `null` counts as absent, as everywhere.
+            var imo: Value?, mmsi: Value?, listed: Value?, name: Value?, aliases: Value?, formerNames: Value?
+            for (key, member) in members {
+                if case .null = member { continue }
+                switch key {
+                case "imo": imo = member
+                case "mmsi": mmsi = member
+                case "identifiers": listed = member
+                case "name": name = member
+                case "aliases": aliases = member
+                case "former_names": formerNames = member
+                default: break
+                }
             }
-            if let hit = matcher.identifierHit(identifiers) { return (matcher.result(hit, date: record.date), nil) }
+            if imo != nil || mmsi != nil || listed != nil {
+                var identifiers: [String] = []
+                if let imo { identifiers.append(imo.displayText) }
+                if let mmsi { identifiers.append(mmsi.displayText) }
+                for item in listed?.arrayValue ?? [] {
+                    if let text = item.stringValue ?? item["value"]?.displayText { identifiers.append(text) }
+                }
+                if let hit = matcher.identifierHit(identifiers) { return (matcher.result(hit, date: record.date), nil) }
+            }
             var best: (hit: NameMatcher.NameHit, name: String)?
             func consider(_ name: String) {
                 guard let hit = nameHit(name, screening) else { return }
@@ -157,10 +175,9 @@ struct Evaluator {
                 let exact = hit.kind != .fuzzy, currentExact = current.hit.kind != .fuzzy
                 if (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) { best = (hit, name) }
             }
-            if let name = value["name"]?.stringValue { consider(name) }
-            for key in ["aliases", "former_names"] {
-                for item in value[key]?.arrayValue ?? [] { if let name = item.stringValue { consider(name) } }
-            }
+            if let name = name?.stringValue { consider(name) }
+            for item in aliases?.arrayValue ?? [] { if let name = item.stringValue { consider(name) } }
+            for item in formerNames?.arrayValue ?? [] { if let name = item.stringValue { consider(name) } }
             return best.map { (matcher.result($0.hit, date: record.date), $0.name) }
         default:
             return nil

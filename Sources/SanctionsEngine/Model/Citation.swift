@@ -25,6 +25,9 @@ public struct Citation: Sendable, Hashable {
     public let obligation: Obligation
     /// One sentence in plain words: what the paragraph requires.
     public let summary: String?
+    /// The citation as analysts write it: `UNSCR 1718 (2006), para. 8(a)(iii)`,
+    /// `UNSCR 2321 (2016), para. 4, Annex IV` (worked out once, written with every finding).
+    public let text: String
 
     /// Creates a citation.
     public init(resolution: Int, year: Int, paragraph: String?, subparagraph: String? = nil,
@@ -36,11 +39,10 @@ public struct Citation: Sendable, Hashable {
         self.annex = annex
         self.obligation = obligation
         self.summary = summary
+        self.text = Citation.text(resolution: resolution, year: year, paragraph: paragraph, subparagraph: subparagraph, annex: annex)
     }
 
-    /// The citation as analysts write it: `UNSCR 1718 (2006), para. 8(a)(iii)`,
-    /// `UNSCR 2321 (2016), para. 4, Annex IV`.
-    public var text: String {
+    private static func text(resolution: Int, year: Int, paragraph: String?, subparagraph: String?, annex: String?) -> String {
         var text = "UNSCR \(resolution) (\(year))"
         if let paragraph {
             text += ", para. \(paragraph)"
