@@ -88,6 +88,34 @@ enum CLI {
         #expect(run.stdout.contains("3 records: violation 2"))
     }
 
+    @Test func briefWritesEachFindingsRuleVerdictAndParagraph() throws {
+        let full = try CLI.run(["assess", "--format", "jsonl"] + engineRules + ["Fixtures/records/formats/mixed.jsonl"])
+        let run = try CLI.run(["assess", "--format", "jsonl", "--brief"] + engineRules + ["Fixtures/records/formats/mixed.jsonl"])
+        #expect(run.status == full.status)
+        let lines = run.stdout.split(separator: "\n")
+        let fullLines = full.stdout.split(separator: "\n")
+        #expect(lines.count == 7)
+        for (line, fullLine) in zip(lines, fullLines) {
+            let brief = try JSONParser.parse(String(line)), result = try JSONParser.parse(String(fullLine))
+            #expect(brief["outcome"] == result["outcome"])
+            #expect(brief["line"] == result["line"])
+            // An error is written in full: it says what is wrong with the record.
+            #expect(brief["error"] == result["error"])
+            let findings = brief["findings"]?.arrayValue ?? [], fullFindings = result["findings"]?.arrayValue ?? []
+            #expect(findings.map { $0["rule"] } == fullFindings.map { $0["rule"] })
+            #expect(findings.map { $0["verdict"] } == fullFindings.map { $0["verdict"] })
+            #expect(findings.map { $0["citation"] } == fullFindings.map { $0["citations"]?.arrayValue?.first?["text"] })
+            #expect(findings.allSatisfy { $0["message"] == nil && $0["because"] == nil && $0["missing"] == nil })
+        }
+        let first = try JSONParser.parse(String(lines[0]))
+        #expect(first["findings"]?.arrayValue?.first?["citation"] == .string("UNSCR 2371 (2017), para. 8"))
+        let text = try CLI.run(["assess", "--format", "text", "--brief"] + engineRules + ["Fixtures/records/formats/three.csv"])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("f-1 (line 2): VIOLATION\n  VIOLATION TEST-COAL-2371 — UNSCR 2371 (2017), para. 8\n"))
+        #expect(!text.stdout.contains("because:"))
+        #expect(text.stdout.contains("3 records: violation 2"))
+    }
+
     @Test func exitCodes() throws {
         let clean = try CLI.run(["assess", "--format", "jsonl"] + engineRules + ["-"],
                                 stdin: record(#""from":"CN","to":"JP","goods":[{"hs":"9503"}]"#) + "\n")

@@ -105,6 +105,76 @@ import Testing
         }
     }
 
+    /// What a brief run writes of a finding, taken from a full finding.
+    static func brief(_ finding: Finding) -> String {
+        "\(finding.rule) \(finding.verdict.rawValue) \(finding.status.rawValue) \(finding.citations.first?.text ?? "-")"
+    }
+
+    @Test func verdictsAloneAreTheVerdictsOfTheReasonedJudge() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        let cache = ScreeningCache()
+        var verdicts: [Verdict: Int] = [:]
+        for record in try FastPathTests.records() {
+            let full = engine.assess(record, cache: cache, detail: .reasons)
+            let brief = engine.assess(record, cache: cache, detail: .verdicts)
+            #expect(brief.outcome == full.outcome, "\(record.id)")
+            #expect(brief.findings.map(FastPathTests.brief) == full.findings.map(FastPathTests.brief), "\(record.id)")
+            for finding in brief.findings {
+                #expect(finding.message.isEmpty && finding.because.isEmpty && finding.missing.isEmpty && finding.exemption == nil)
+                #expect(finding.citations == rulebook.rules.first { $0.id == finding.rule }?.citations)
+            }
+            for finding in full.findings { verdicts[finding.verdict, default: 0] += 1 }
+        }
+        // Every verdict is reached, exemptions and the wind-down included, not only the common ones.
+        for verdict in Verdict.allCases { #expect(verdicts[verdict, default: 0] > 10, "\(verdict)") }
+    }
+
+    @Test func aBriefRunWritesTheVerdictsOfAFullRun() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        let input = Run.Input(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl)
+        func lines(_ detail: Engine.Detail, threads: Int, streams: Bool) throws -> ([String], String) {
+            var lines: [String] = []
+            let run = Run(engine: engine, inputs: [input], threads: threads, keepsState: !streams, keepsCapPoints: !streams, detail: detail)
+            let totals = try run.perform(render: { result in
+                var json = JSONBytes()
+                if detail == .verdicts { ResultJSON.writeBrief(result, to: &json) } else { ResultJSON.write(result, to: &json) }
+                return String(decoding: json.bytes, as: UTF8.self)
+            }) { _, line in lines.append(line) }
+            return (lines, ResultJSON.encode(totals.summary))
+        }
+        /// A result line reduced to what both forms write: id, line, outcome; each finding's
+        /// rule, verdict, status, first citation and cap.
+        func reduced(_ line: String) throws -> String {
+            let result = try JSONParser.parse(line)
+            let findings = (result["findings"]?.arrayValue ?? []).map { finding in
+                let citation = finding["citation"]?.stringValue ?? finding["citations"]?.arrayValue?.first?["text"]?.stringValue ?? "-"
+                let cap = finding["cap"].map { cap in
+                    ["period", "limit", "measure", "before", "amount", "after"].map { cap[$0]?.displayText ?? "?" }.joined(separator: ",")
+                } ?? "-"
+                return [finding["rule"], finding["verdict"], finding["status"]].map { $0?.displayText ?? "?" }.joined(separator: " ")
+                    + " \(citation) \(cap)"
+            }
+            return ([result["id"], result["line"], result["outcome"], result["error"]].map { $0?.displayText ?? "-" } + findings)
+                .joined(separator: " | ")
+        }
+        var capped = 0
+        for streams in [true, false] {
+            let (full, fullSummary) = try lines(.reasons, threads: 1, streams: streams)
+            #expect(full.count == 2_000)
+            let expected = try full.map(reduced)
+            capped = full.filter { $0.contains(#""cap":"#) }.count
+            for threads in [1, 2] {
+                let (brief, briefSummary) = try lines(.verdicts, threads: threads, streams: streams)
+                #expect(try brief.map(reduced) == expected, "\(threads) threads, streaming \(streams)")
+                #expect(briefSummary == fullSummary)
+                #expect(brief.joined().utf8.count * 3 < full.joined().utf8.count, "brief is brief")
+            }
+        }
+        #expect(capped > 20, "cap findings are compared too")
+    }
+
     /// Lines that test the first pass's scan: escapes, nulls, nesting, duplicates, types.
     static let trickyLines = [
         #"{"id":"a","kind":"shipment","date":"2018-03-01","to":"K\u0050","goods":[{"hs":"271019","quantity":10,"unit":"bbl"}]}"#,
