@@ -41,7 +41,7 @@ echo "- commit $(git rev-parse --short HEAD) ($(date -u +%Y-%m-%d))"
 echo
 echo "## Full rulebook, $RECORDS records"
 echo
-"$SANCTIONS" bench "$DATA" --threads 1,2 --repeat "$REPEAT" --format markdown "${BASELINE[@]}"
+"$SANCTIONS" bench "$DATA" --threads 1,2 --brief --repeat "$REPEAT" --format markdown "${BASELINE[@]}"
 
 # Start-up of the same build linked with the Swift runtime and Foundation statically (as a
 # release is shipped): the dynamic loader's share of start-up goes.

@@ -45,6 +45,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Output: text or markdown (a table for docs/performance.md).")
     var format: Format = .text
 
+    @Flag(help: "Also measure 'assess --brief' (verdicts without their reasons) at each thread count.")
+    var brief = false
+
     @Flag(help: "Also measure parsing alone, in this process on one thread: the engine's JSON Lines reader against Foundation's JSONSerialization.")
     var parsers = false
 
@@ -74,6 +77,12 @@ struct Bench: ParsableCommand {
         for count in threadCounts {
             let arguments = [executable, "assess", workload, "--format", "jsonl", "--threads", String(count)] + ruleArguments
             results.append(try measure(label: "sanctions, \(count) thread\(count == 1 ? "" : "s")", arguments: arguments, runs: runs))
+        }
+        if brief {
+            for count in threadCounts {
+                let arguments = [executable, "assess", workload, "--format", "jsonl", "--brief", "--threads", String(count)] + ruleArguments
+                results.append(try measure(label: "sanctions --brief, \(count) thread\(count == 1 ? "" : "s")", arguments: arguments, runs: runs))
+            }
         }
         var baselineResult: Measurement?
         if let baseline {
@@ -155,15 +164,28 @@ struct Bench: ParsableCommand {
         var notes: [String] = []
         notes.append("workload: \(workload), \(Bench.grouped(records)) records, \(Bench.grouped(bytes)) bytes (\(bytes / max(records, 1)) bytes per record)")
         notes.append("median of \(runs) run\(runs == 1 ? "" : "s") each; start-up (empty input, rules loaded and compiled): \(String(format: "%.1f", startup.seconds * 1000)) ms")
-        if let one = results.first(where: { $0.label.hasSuffix(" 1 thread") }) {
-            for other in results where other.label != one.label {
-                notes.append("speed-up, \(other.label) over 1 thread: \(String(format: "%.2f", one.seconds / other.seconds))×")
+        // Each mode (full results, --brief) against its own one-thread run and the baseline.
+        let modes = results.reduce(into: [String]()) { modes, result in
+            let mode = Bench.mode(of: result.label)
+            if !modes.contains(mode) { modes.append(mode) }
+        }
+        for mode in modes {
+            let runs = results.filter { Bench.mode(of: $0.label) == mode }
+            if let one = runs.first(where: { $0.label.hasSuffix(" 1 thread") }) {
+                for other in runs where other.label != one.label {
+                    notes.append("speed-up, \(other.label) over 1 thread: \(String(format: "%.2f", one.seconds / other.seconds))×")
+                }
+            }
+            if let baseline, let best = runs.min(by: { $0.seconds < $1.seconds }) {
+                notes.append("fastest \(mode) configuration over the baseline: \(String(format: "%.2f", baseline.seconds / best.seconds))×")
             }
         }
-        if let baseline, let best = results.min(by: { $0.seconds < $1.seconds }) {
-            notes.append("fastest sanctions configuration over the baseline: \(String(format: "%.2f", baseline.seconds / best.seconds))×")
-        }
         return table(header: header, rows: rows, notes: notes)
+    }
+
+    /// A configuration's label without its thread count: `sanctions`, `sanctions --brief`.
+    static func mode(of label: String) -> String {
+        label.split(separator: ",").first.map(String.init) ?? label
     }
 
     /// `rows` under `header` as `--format` asks, then the notes.
