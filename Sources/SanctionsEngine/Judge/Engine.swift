@@ -160,7 +160,7 @@ public struct Engine: Sendable {
         judge(record, by: rule, cache: nil)
     }
 
-    func judge(_ record: Record, by rule: Rule, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) -> Finding? {
+    func judge(_ record: Record, by rule: borrowing Rule, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) -> Finding? {
         guard let evaluator = evaluator(for: record, by: rule, cache: cache, directions: directions),
               // The fast path: most rules fail most records, and their reasons are never shown.
               evaluator.truth(rule.condition) != .no else { return nil }
@@ -197,7 +197,7 @@ public struct Engine: Sendable {
 
     /// The evaluator of `rule` on `record`, or nil when the rule does not cover the
     /// record's kind or is not in force on its dates.
-    private func evaluator(for record: Record, by rule: Rule, cache: ScreeningCache?,
+    private func evaluator(for record: Record, by rule: borrowing Rule, cache: ScreeningCache?,
                            directions: Evaluator.Directions?) -> Evaluator? {
         guard rule.appliesTo.contains(record.kind),
               rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
@@ -206,7 +206,7 @@ public struct Engine: Sendable {
 
     /// The verdict ``judge(_:by:cache:directions:)`` reaches, without the reasons: nil
     /// when the rule does not apply or its condition fails.
-    func verdict(of record: Record, by rule: Rule, cache: ScreeningCache?,
+    func verdict(of record: Record, by rule: borrowing Rule, cache: ScreeningCache?,
                  directions: Evaluator.Directions? = nil) -> Verdict? {
         guard let evaluator = evaluator(for: record, by: rule, cache: cache, directions: directions) else { return nil }
         let truth = evaluator.truth(rule.condition)
@@ -229,7 +229,7 @@ public struct Engine: Sendable {
 
     /// A rule's verdict on a record whose condition is `truth` (yes or unknown), given
     /// whether an exemption applies and whether one that might is undecided.
-    private static func verdict(_ rule: Rule, truth: Truth, applied: Bool, undecided: Bool) -> Verdict {
+    private static func verdict(_ rule: borrowing Rule, truth: Truth, applied: Bool, undecided: Bool) -> Verdict {
         if applied { return .exempt }
         if truth == .unknown || undecided { return rule.verdict == .notice ? .notice : .possibleViolation }
         return rule.verdict
@@ -238,14 +238,14 @@ public struct Engine: Sendable {
     /// Whether the rule's wind-down applies to the record (a contract concluded before the
     /// date it names, performed by its end), might (the contract date is not given or not a
     /// date), or does not (nil: no wind-down, past it, or a later contract).
-    private static func windDownStatus(of rule: Rule, on record: Record) -> ExemptionNote.Status? {
+    private static func windDownStatus(of rule: borrowing Rule, on record: Record) -> ExemptionNote.Status? {
         guard let windDown = rule.inForce.windDown, record.date <= windDown.until else { return nil }
         guard let text = record.value["contract_date"]?.stringValue, let day = Day(text) else { return .undecided }
         return day < windDown.contractsBefore ? .applied : nil
     }
 
     /// The rule's exemptions that apply or might, in file order, the wind-down first.
-    private func exemptions(of rule: Rule, evaluator: Evaluator) -> [ExemptionNote] {
+    private func exemptions(of rule: borrowing Rule, evaluator: Evaluator) -> [ExemptionNote] {
         var notes: [ExemptionNote] = []
         let record = evaluator.record
         if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, on: record) {

@@ -43,7 +43,7 @@ public struct Finding: Sendable {
 
     /// A finding of `rule` with its verdict alone (``Engine/Detail/verdicts``): no message,
     /// facts, missing facts or exemption.
-    init(rule: Rule, verdict: Verdict) {
+    init(rule: borrowing Rule, verdict: Verdict) {
         self.init(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category, citations: rule.citations,
                   message: "", because: [], missing: [], exemption: nil, status: rule.status)
     }
