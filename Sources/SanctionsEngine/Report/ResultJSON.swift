@@ -7,6 +7,12 @@ public enum ResultJSON {
     /// Appends the result object's UTF-8 bytes (the text ``encode(_:)-swift.type.method``
     /// returns) to `out`: the streaming path, without building strings.
     public static func write(_ result: RecordResult, to out: inout JSONBytes) {
+        write(result, findings: write, to: &out)
+    }
+
+    /// The result object with each finding written by `finding`.
+    private static func write(_ result: RecordResult, findings finding: (Finding, inout JSONBytes) -> Void,
+                              to out: inout JSONBytes) {
         out.raw("{")
         var first = true
         if let id = result.id { out.key("id", first: &first); out.quote(id) }
@@ -18,7 +24,7 @@ public enum ResultJSON {
             out.quote(result.error ?? "unreadable record")
         } else {
             out.key("findings", first: &first)
-            out.array(result.findings, write)
+            out.array(result.findings, finding)
         }
         out.raw("}")
     }
@@ -27,16 +33,7 @@ public enum ResultJSON {
     /// `{"id","line","outcome","findings":[{"rule","verdict","status","citation","cap"?}]}`
     /// with `citation` the text of the paragraph the rule enforces; errors as in full.
     public static func writeBrief(_ result: RecordResult, to out: inout JSONBytes) {
-        guard result.outcome != .error else { return write(result, to: &out) }
-        out.raw("{")
-        var first = true
-        if let id = result.id { out.key("id", first: &first); out.quote(id) }
-        if let line = result.line { out.key("line", first: &first); out.number(line) }
-        out.key("outcome", first: &first)
-        out.quote(result.outcome.rawValue)
-        out.key("findings", first: &first)
-        out.array(result.findings, writeBrief)
-        out.raw("}")
+        write(result, findings: writeBrief, to: &out)
     }
 
     static func writeBrief(_ finding: Finding, to out: inout JSONBytes) {

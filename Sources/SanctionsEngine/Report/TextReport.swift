@@ -3,11 +3,7 @@ public enum TextReport {
     /// One record's result: a header line, then each finding with its citation, message,
     /// the facts that triggered it, the facts missing and any exemption.
     public static func render(_ result: RecordResult) -> String {
-        let place = result.line.map { " (line \($0))" } ?? ""
-        let header = "\(result.id ?? "(no id)")\(place): \(label(result.outcome))"
-        if result.outcome == .error { return header + "\n  " + (result.error ?? "unreadable record") + "\n" }
-        var lines = [header]
-        for finding in result.findings {
+        render(result) { finding, lines in
             let citations = finding.citations.map(\.text).joined(separator: "; ")
             lines.append("  \(label(Outcome(finding.verdict))) \(finding.rule) — \(citations)")
             lines.append("    \(finding.message)")
@@ -22,20 +18,27 @@ public enum TextReport {
                 lines.append("    exemption \(exemption.status.rawValue): \(exemption.id) — \(exemption.title) (\(cited))")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// One record's result in brief (`assess --brief`): the header line, then a line per
-    /// finding with its verdict, rule and the paragraph it enforces.
+    /// finding with its verdict, rule, the paragraph it enforces and, for a cap finding,
+    /// the period's total after the record.
     public static func renderBrief(_ result: RecordResult) -> String {
+        render(result) { finding, lines in
+            let unverified = finding.status == .unverified ? " (rule unverified)" : ""
+            let cap = finding.cap.map { " (cap \($0.period): \(CapLedger.format($0.after)) of \(CapLedger.format($0.limit.amount)) \($0.limit.measure))" } ?? ""
+            lines.append("  \(label(Outcome(finding.verdict))) \(finding.rule) — \(finding.citations.first?.text ?? "")\(cap)\(unverified)")
+        }
+    }
+
+    /// The header line (`id (line N): OUTCOME`), then the lines `finding` adds for each
+    /// finding; for an error, the reason the record could not be read.
+    private static func render(_ result: RecordResult, finding: (Finding, inout [String]) -> Void) -> String {
         let place = result.line.map { " (line \($0))" } ?? ""
         let header = "\(result.id ?? "(no id)")\(place): \(label(result.outcome))"
         if result.outcome == .error { return header + "\n  " + (result.error ?? "unreadable record") + "\n" }
         var lines = [header]
-        for finding in result.findings {
-            let unverified = finding.status == .unverified ? " (rule unverified)" : ""
-            lines.append("  \(label(Outcome(finding.verdict))) \(finding.rule) — \(finding.citations.first?.text ?? "")\(unverified)")
-        }
+        for each in result.findings { finding(each, &lines) }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -114,6 +114,12 @@ enum CLI {
         #expect(text.stdout.contains("f-1 (line 2): VIOLATION\n  VIOLATION TEST-COAL-2371 — UNSCR 2371 (2017), para. 8\n"))
         #expect(!text.stdout.contains("because:"))
         #expect(text.stdout.contains("3 records: violation 2"))
+        // A cap finding says which period and where its total stands, beside the rule's own finding.
+        let capped = try CLI.run(["assess", "--format", "text", "--brief", "Fixtures/records/sample.jsonl"])
+        #expect(capped.stdout.contains("""
+              POSSIBLE VIOLATION DPRK-COAL-IRON-EXPORT-2321 — UNSCR 2321 (2016), para. 26 (rule unverified)
+              POSSIBLE VIOLATION DPRK-COAL-IRON-EXPORT-2321 — UNSCR 2321 (2016), para. 26 (cap 2017-01-01 to 2017-08-04: 0 of 400,870,018 USD) (rule unverified)
+            """), "\(capped.stdout)")
     }
 
     @Test func exitCodes() throws {
