@@ -102,6 +102,12 @@ public struct Engine: Sendable {
         case verdicts
     }
 
+    /// Assesses one checked record with each finding's reasons, or (``Detail/verdicts``)
+    /// its verdict alone.
+    public func assess(_ record: Record, detail: Detail) -> RecordResult {
+        assess(record, cache: ScreeningCache(capacity: 256), detail: detail)
+    }
+
     /// Assesses one checked record, screening names through `cache` (one per worker).
     func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
         let plain = Evaluator(record: record)

@@ -120,6 +120,8 @@ import Testing
             let brief = engine.assess(record, cache: cache, detail: .verdicts)
             #expect(brief.outcome == full.outcome, "\(record.id)")
             #expect(brief.findings.map(FastPathTests.brief) == full.findings.map(FastPathTests.brief), "\(record.id)")
+            // The public entry point without a cache gives the same.
+            #expect(engine.assess(record, detail: .verdicts).findings.map(FastPathTests.brief) == full.findings.map(FastPathTests.brief))
             for finding in brief.findings {
                 #expect(finding.message.isEmpty && finding.because.isEmpty && finding.missing.isEmpty && finding.exemption == nil)
                 #expect(finding.citations == rulebook.rules.first { $0.id == finding.rule }?.citations)
