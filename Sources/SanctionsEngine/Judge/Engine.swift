@@ -96,9 +96,10 @@ public struct Engine: Sendable {
         /// and its exemption: what an analyst reads.
         case reasons
         /// Each finding's rule and verdict only: `message` is empty, `because` and `missing`
-        /// are empty and `exemption` is nil. The verdicts and outcomes are those of
-        /// ``reasons`` (decided by the same three-valued evaluation without writing its
-        /// reasons down): for screening large inputs, then explaining the records flagged.
+        /// are empty, `exemption` is nil and `citations` are the rule's own. The verdicts and
+        /// outcomes are those of ``reasons`` (decided by the same three-valued evaluation
+        /// without writing its reasons down): for screening large inputs, then explaining
+        /// the records flagged. In a ``Run``, cap findings (judged across the run) keep theirs.
         case verdicts
     }
 
