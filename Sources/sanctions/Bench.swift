@@ -53,6 +53,9 @@ struct Bench: ParsableCommand {
 
     struct Measurement {
         let label: String
+        /// `sanctions` or `sanctions --brief` (nil for the baseline and start-up).
+        var mode: String? = nil
+        var threads: Int? = nil
         let seconds: Double
         let peakKiB: Int
     }
@@ -74,14 +77,12 @@ struct Bench: ParsableCommand {
         let executable = Bench.executablePath()
         let ruleArguments = rules.directories.flatMap { ["--rules", $0] }
         var results: [Measurement] = []
-        for count in threadCounts {
-            let arguments = [executable, "assess", workload, "--format", "jsonl", "--threads", String(count)] + ruleArguments
-            results.append(try measure(label: "sanctions, \(count) thread\(count == 1 ? "" : "s")", arguments: arguments, runs: runs))
-        }
-        if brief {
+        for mode in brief ? ["sanctions", "sanctions --brief"] : ["sanctions"] {
+            let options = mode == "sanctions" ? [] : ["--brief"]
             for count in threadCounts {
-                let arguments = [executable, "assess", workload, "--format", "jsonl", "--brief", "--threads", String(count)] + ruleArguments
-                results.append(try measure(label: "sanctions --brief, \(count) thread\(count == 1 ? "" : "s")", arguments: arguments, runs: runs))
+                let arguments = [executable, "assess", workload, "--format", "jsonl"] + options + ["--threads", String(count)] + ruleArguments
+                results.append(try measure(label: "\(mode), \(count) thread\(count == 1 ? "" : "s")", mode: mode, threads: count,
+                                           arguments: arguments, runs: runs))
             }
         }
         var baselineResult: Measurement?
@@ -166,12 +167,11 @@ struct Bench: ParsableCommand {
         notes.append("median of \(runs) run\(runs == 1 ? "" : "s") each; start-up (empty input, rules loaded and compiled): \(String(format: "%.1f", startup.seconds * 1000)) ms")
         // Each mode (full results, --brief) against its own one-thread run and the baseline.
         let modes = results.reduce(into: [String]()) { modes, result in
-            let mode = Bench.mode(of: result.label)
-            if !modes.contains(mode) { modes.append(mode) }
+            if let mode = result.mode, !modes.contains(mode) { modes.append(mode) }
         }
         for mode in modes {
-            let runs = results.filter { Bench.mode(of: $0.label) == mode }
-            if let one = runs.first(where: { $0.label.hasSuffix(" 1 thread") }) {
+            let runs = results.filter { $0.mode == mode }
+            if let one = runs.first(where: { $0.threads == 1 }) {
                 for other in runs where other.label != one.label {
                     notes.append("speed-up, \(other.label) over 1 thread: \(String(format: "%.2f", one.seconds / other.seconds))×")
                 }
@@ -181,11 +181,6 @@ struct Bench: ParsableCommand {
             }
         }
         return table(header: header, rows: rows, notes: notes)
-    }
-
-    /// A configuration's label without its thread count: `sanctions`, `sanctions --brief`.
-    static func mode(of label: String) -> String {
-        label.split(separator: ",").first.map(String.init) ?? label
     }
 
     /// `rows` under `header` as `--format` asks, then the notes.
@@ -209,7 +204,7 @@ struct Bench: ParsableCommand {
 
     /// Runs `arguments` `runs` times (standard output to /dev/null) and reports the median
     /// wall time and the largest peak resident memory.
-    func measure(label: String, arguments: [String], runs: Int) throws -> Measurement {
+    func measure(label: String, mode: String? = nil, threads: Int? = nil, arguments: [String], runs: Int) throws -> Measurement {
         var times: [Double] = []
         var peak = 0
         for _ in 0..<runs {
@@ -224,7 +219,7 @@ struct Bench: ParsableCommand {
             }
         }
         times.sort()
-        return Measurement(label: label, seconds: times[times.count / 2], peakKiB: peak)
+        return Measurement(label: label, mode: mode, threads: threads, seconds: times[times.count / 2], peakKiB: peak)
     }
 
     /// Runs a child process with standard output to /dev/null; returns its exit status and
