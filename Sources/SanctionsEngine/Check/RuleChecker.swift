@@ -98,10 +98,10 @@ struct RuleChecker {
               let id, let title, let category, let citations, let inForce, let appliesTo, let condition,
               let verdict, let message, let examples
         else { return nil }
-        return Rule(id: id, title: title, category: category, status: status, note: note, source: source,
-                    citations: citations, inForce: inForce, appliesTo: appliesTo, condition: condition,
-                    exemptions: exemptions, verdict: verdict, message: message, examples: examples,
-                    cap: cap, position: node.position)
+        return Rule(Rule.Storage(id: id, title: title, category: category, status: status, note: note, source: source,
+                                 citations: citations, inForce: inForce, appliesTo: appliesTo, condition: condition,
+                                 exemptions: exemptions, verdict: verdict, message: message, examples: examples,
+                                 cap: cap, position: node.position))
     }
 
     /// Warns about record fields the conditions, exemptions, cap and message name that

@@ -101,9 +101,27 @@ public struct NameMatcher: Sendable {
     /// keys a ``ScreeningCache``).
     let tables: Tables
 
+    /// What the bound before a fuzzy score reads of a name: plain numbers, copied without
+    /// reference counting (one per candidate, in candidate order).
+    struct Sketch: Sendable {
+        let length: Int
+        let coreLength: Int
+        let counts: CharacterCounts
+        let coreCounts: CharacterCounts
+
+        init(_ form: Form) {
+            length = form.scalars.count
+            coreLength = form.core.count
+            counts = form.counts
+            coreCounts = form.coreCounts
+        }
+    }
+
     final class Tables: Sendable {
         let list: NamedList
         let candidates: [Candidate]
+        /// `candidates[i].form` as a ``Sketch``.
+        let sketches: [Sketch]
         /// Normalised key → the best candidate with that key (name before alias before former
         /// name, then list order).
         let exactIndex: [String: Int]
@@ -113,6 +131,7 @@ public struct NameMatcher: Sendable {
         init(list: NamedList, candidates: [Candidate], exactIndex: [String: Int], identifierIndex: [String: (entry: Int, text: String)]) {
             self.list = list
             self.candidates = candidates
+            sketches = candidates.map { Sketch($0.form) }
             self.exactIndex = exactIndex
             self.identifierIndex = identifierIndex
         }
@@ -197,15 +216,17 @@ public struct NameMatcher: Sendable {
         }
         guard form.letters >= 4, !form.coreTokens.isEmpty else { return nil }
         var best: (candidate: Candidate, score: Double)?
-        for candidate in candidates {
-            let other = candidate.form
+        let probe = Sketch(form)
+        for (index, sketch) in tables.sketches.enumerated() {
             let floor = max(threshold, best?.score ?? threshold)
-            // Only characters the names share can match: a bound that rules out most of the list.
-            guard NameMatcher.jaroWinklerBound(form.scalars.count, other.scalars.count,
-                                               common: form.counts.common(with: other.counts)) >= floor,
-                  NameMatcher.jaroWinklerBound(form.core.count, other.core.count,
-                                               common: form.coreCounts.common(with: other.coreCounts)) >= floor
+            // Only characters the names share can match: a bound that rules out most of the
+            // list, read from plain numbers (a candidate's strings are touched only past it).
+            guard NameMatcher.jaroWinklerBound(probe.length, sketch.length, common: probe.counts.common(with: sketch.counts)) >= floor,
+                  NameMatcher.jaroWinklerBound(probe.coreLength, sketch.coreLength,
+                                               common: probe.coreCounts.common(with: sketch.coreCounts)) >= floor
             else { continue }
+            let candidate = candidates[index]
+            let other = candidate.form
             // The whole names may agree on KOREA … TRADING; the distinctive words must agree too.
             var whole = NameMatcher.jaroWinkler(form.scalars, other.scalars)
             if whole < floor, form.surnameFirst != form.scalars || other.surnameFirst != other.scalars {
@@ -492,13 +513,18 @@ extension NameMatcher {
 /// they share, bucket by bucket.
 struct CharacterCounts: Sendable {
     static let buckets = 37
+    /// Eight buckets per word, one byte each, each count at most 127 (the top bit of every
+    /// byte stays clear, so eight buckets are compared at once with word arithmetic).
     private var counts: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    /// Some character occurs more than 127 times: the counts say nothing, and ``common(with:)``
+    /// bounds nothing.
+    private var saturated = false
 
     init(_ scalars: [UInt32]) {
         var bytes = [UInt8](repeating: 0, count: 40)
         for scalar in scalars {
             let bucket = CharacterCounts.bucket(scalar)
-            if bytes[bucket] < 255 { bytes[bucket] += 1 }
+            if bytes[bucket] < 127 { bytes[bucket] += 1 } else { saturated = true }
         }
         func word(_ start: Int) -> UInt64 {
             var value: UInt64 = 0
@@ -517,23 +543,26 @@ struct CharacterCounts: Sendable {
         }
     }
 
-    /// The number of characters the two share, bucket by bucket.
+    /// The number of characters the two share, bucket by bucket (`Int.max` when the counts
+    /// of either are saturated: no bound).
     func common(with other: CharacterCounts) -> Int {
-        CharacterCounts.common(counts.0, other.counts.0) + CharacterCounts.common(counts.1, other.counts.1)
+        if saturated || other.saturated { return Int.max }
+        return CharacterCounts.common(counts.0, other.counts.0) + CharacterCounts.common(counts.1, other.counts.1)
             + CharacterCounts.common(counts.2, other.counts.2) + CharacterCounts.common(counts.3, other.counts.3)
             + CharacterCounts.common(counts.4, other.counts.4)
     }
 
-    /// Σ min over the eight byte lanes of two words.
+    /// Σ min over the eight byte lanes of two words whose bytes are all below 128, without
+    /// a loop: lane by lane, `128 + a − b` has its top bit set exactly when `a ≥ b` (and never
+    /// borrows from the next lane), which selects `b` or `a`; the eight minima are then
+    /// summed in 16-bit lanes.
     private static func common(_ lhs: UInt64, _ rhs: UInt64) -> Int {
-        var total = 0
-        var left = lhs, right = rhs
-        while left != 0 && right != 0 {
-            total += Int(min(left & 0xFF, right & 0xFF))
-            left >>= 8
-            right >>= 8
-        }
-        return total
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let atLeast = (((lhs | high) &- rhs) & high) >> 7   // 1 in each lane where lhs ≥ rhs
+        let select = atLeast &* 0xFF
+        let minima = (rhs & select) | (lhs & ~select)
+        let pairs = (minima & 0x00FF_00FF_00FF_00FF) &+ ((minima >> 8) & 0x00FF_00FF_00FF_00FF)
+        return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
     }
 }
 

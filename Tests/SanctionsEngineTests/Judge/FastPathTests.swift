@@ -298,6 +298,34 @@ import Testing
         #expect(checked > 1_000)
     }
 
+    @Test func sharedCharactersAreTheSumOfTheSmallerCounts() {
+        // The word arithmetic of CharacterCounts.common against counting character by character.
+        func naive(_ a: [UInt32], _ b: [UInt32]) -> Int {
+            var left = [Int](repeating: 0, count: CharacterCounts.buckets), right = left
+            for scalar in a { left[CharacterCounts.bucket(scalar)] += 1 }
+            for scalar in b { right[CharacterCounts.bucket(scalar)] += 1 }
+            return zip(left, right).map { min($0, $1) }.reduce(0, +)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-".unicodeScalars.map(\.value))
+        var nonZero = 0
+        for _ in 0..<2_000 {
+            // Up to 126 characters from a few letters: counts near the 127 limit in one bucket.
+            let letters = alphabet.shuffled(using: &generator).prefix(Int.random(in: 1...37, using: &generator))
+            let a = (0..<Int.random(in: 0...126, using: &generator)).compactMap { _ in letters.randomElement(using: &generator) }
+            let b = (0..<Int.random(in: 0...126, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? 65 }
+            let common = CharacterCounts(a).common(with: CharacterCounts(b))
+            #expect(common == naive(a, b), "\(a) / \(b)")
+            if common > 0 { nonZero += 1 }
+        }
+        #expect(nonZero > 1_000)
+        // 128 of one character no longer fit a lane: the counts bound nothing.
+        let long = [UInt32](repeating: 65, count: 128)
+        #expect(CharacterCounts(long).common(with: CharacterCounts([65, 66])) == Int.max)
+        #expect(CharacterCounts([UInt32](repeating: 65, count: 127)).common(with: CharacterCounts(long)) == Int.max)
+        #expect(CharacterCounts([UInt32](repeating: 65, count: 127)).common(with: CharacterCounts([65, 65])) == 2)
+    }
+
     @Test func preEncodedCitationsAreTheCitationsEncoded() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let engine = Engine(rulebook: rulebook)
