@@ -1,13 +1,22 @@
 /// The evaluate stage: a compiled ``Condition`` against one record, in three-valued
 /// (Kleene) logic. A fact the record lacks makes its test `unknown`, never false, and
 /// the result names it.
-struct Evaluator {
+///
+/// A class: the evaluation's closures (one per path walked) share it by reference; as a
+/// value, each copied the record (a profile counted 77 copies per record).
+final class Evaluator {
     let record: Record
     /// Names already screened, kept across the records one worker assesses; `nil` screens
     /// every name afresh.
-    var cache: ScreeningCache? = nil
+    let cache: ScreeningCache?
     /// The record's direction (`to_dprk`, `from_dprk`), when already worked out for it.
-    var directions: Directions? = nil
+    var directions: Directions?
+
+    init(record: Record, cache: ScreeningCache? = nil, directions: Directions? = nil) {
+        self.record = record
+        self.cache = cache
+        self.directions = directions
+    }
 
     /// Whether a record goes to or comes from the DPRK: what every `flow` test asks.
     struct Directions {
@@ -56,7 +65,7 @@ struct Evaluator {
             if unknown { result.truth = .unknown }
             return result
         case .any(let children):
-            return Evaluator.disjunction(children.lazy.map { evaluate($0, in: scope) })
+            return Evaluator.disjunction(children.lazy.map { self.evaluate($0, in: scope) })
         case .not(let child):
             let evaluation = evaluate(child, in: scope)
             return Evaluation(truth: evaluation.truth.negated, facts: evaluation.facts, missing: evaluation.missing)
@@ -66,7 +75,7 @@ struct Evaluator {
                     return Evaluation(truth: .unknown, facts: [],
                                       missing: [MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies")])
                 }
-                return evaluate(child, in: Scope(value: element, prefix: candidate.path))
+                return self.evaluate(child, in: Scope(value: element, prefix: candidate.path))
             })
         case .test(let test):
             return evaluate(test, in: scope)

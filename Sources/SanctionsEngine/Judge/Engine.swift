@@ -111,19 +111,22 @@ public struct Engine: Sendable {
 
     /// Assesses one checked record, screening names through `cache` (one per worker).
     func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
-        let plain = Evaluator(record: record)
-        let directions = Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK)
+        let evaluator = Evaluator(record: record, cache: cache)
+        let directions = Evaluator.Directions(toDPRK: evaluator.toDPRK, fromDPRK: evaluator.fromDPRK)
+        // One evaluator for every rule the record meets: it depends on the record alone.
+        evaluator.directions = directions
         let skip: UInt16 = 1 << Engine.directionIndex(directions)
         var findings: [Finding] = []
         for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
+            guard Engine.covers(box.rule, record) else { continue }
             switch detail {
             case .reasons:
-                guard var finding = judge(record, by: box.rule, cache: cache, directions: directions) else { continue }
+                guard var finding = judge(by: box.rule, with: evaluator) else { continue }
                 // A finding cites the rule's citations, then any a screening match added.
                 if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
                 findings.append(finding)
             case .verdicts:
-                guard let verdict = verdict(of: record, by: box.rule, cache: cache, directions: directions) else { continue }
+                guard let verdict = verdict(by: box.rule, with: evaluator) else { continue }
                 var finding = Finding(rule: box.rule, verdict: verdict)
                 finding.citationsJSON = box.citationsJSON
                 findings.append(finding)
@@ -168,9 +171,15 @@ public struct Engine: Sendable {
     }
 
     func judge(_ record: Record, by rule: borrowing Rule, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) -> Finding? {
-        guard let evaluator = evaluator(for: record, by: rule, cache: cache, directions: directions),
-              // The fast path: most rules fail most records, and their reasons are never shown.
-              evaluator.truth(rule.condition) != .no else { return nil }
+        guard Engine.covers(rule, record) else { return nil }
+        return judge(by: rule, with: Evaluator(record: record, cache: cache, directions: directions))
+    }
+
+    /// What `rule`, which covers the evaluator's record, concludes about it.
+    private func judge(by rule: borrowing Rule, with evaluator: Evaluator) -> Finding? {
+        let record = evaluator.record
+        // The fast path: most rules fail most records, and their reasons are never shown.
+        guard evaluator.truth(rule.condition) != .no else { return nil }
         let evaluation = evaluator.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
@@ -202,20 +211,14 @@ public struct Engine: Sendable {
                        status: rule.status)
     }
 
-    /// The evaluator of `rule` on `record`, or nil when the rule does not cover the
-    /// record's kind or is not in force on its dates.
-    private func evaluator(for record: Record, by rule: borrowing Rule, cache: ScreeningCache?,
-                           directions: Evaluator.Directions?) -> Evaluator? {
-        guard rule.appliesTo.contains(record.kind),
-              rule.inForce.covers(start: record.date, end: record.periodEnd) else { return nil }
-        return Evaluator(record: record, cache: cache, directions: directions)
+    /// Whether `rule` covers the record's kind and is in force on its dates.
+    private static func covers(_ rule: borrowing Rule, _ record: Record) -> Bool {
+        rule.appliesTo.contains(record.kind) && rule.inForce.covers(start: record.date, end: record.periodEnd)
     }
 
-    /// The verdict ``judge(_:by:cache:directions:)`` reaches, without the reasons: nil
-    /// when the rule does not apply or its condition fails.
-    func verdict(of record: Record, by rule: borrowing Rule, cache: ScreeningCache?,
-                 directions: Evaluator.Directions? = nil) -> Verdict? {
-        guard let evaluator = evaluator(for: record, by: rule, cache: cache, directions: directions) else { return nil }
+    /// The verdict ``judge(_:by:cache:directions:)`` reaches for `rule`, which covers the
+    /// evaluator's record, without the reasons: nil when its condition fails.
+    private func verdict(by rule: borrowing Rule, with evaluator: Evaluator) -> Verdict? {
         let truth = evaluator.truth(rule.condition)
         if truth == .no { return nil }
         var undecided = false
