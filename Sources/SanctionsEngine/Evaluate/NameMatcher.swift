@@ -53,20 +53,40 @@ public struct NameMatcher: Sendable {
         let coreCounts: CharacterCounts
 
         init(normalized: String) {
-            let tokens = normalized.split(separator: " ").map(String.init)
-            key = tokens.joined()
+            self.init(tokens: normalized.split(separator: " ").map(String.init))
+        }
+
+        /// The form of a name already split into ``normalizedTokens(_:)``; each token is
+        /// looked up once (surname, generic word, number).
+        init(tokens: [String]) {
+            var key = "", surnamesFirst: [UInt32] = [], others: [UInt32] = [], coreTokens: [[UInt32]] = []
+            var surnames: Set<String> = [], numbers: [String] = []
+            for token in tokens {
+                key += token
+                let tokenScalars = token.unicodeScalars.map(\.value)
+                if let surname = NameMatcher.commonSurnames[token] {
+                    surnames.insert(surname)
+                    surnamesFirst += tokenScalars
+                    continue
+                }
+                others += tokenScalars
+                if NameMatcher.isNumber(token) {
+                    numbers.append(token)
+                } else if !NameMatcher.genericWords.contains(token) {
+                    coreTokens.append(tokenScalars)
+                }
+            }
+            self.key = key
             scalars = key.unicodeScalars.map(\.value)
-            let surnamesFirst = tokens.filter { NameMatcher.commonSurnames[$0] != nil }
-                + tokens.filter { NameMatcher.commonSurnames[$0] == nil }
-            surnameFirst = surnamesFirst.joined().unicodeScalars.map(\.value)
-            coreTokens = tokens.filter { token in
-                !NameMatcher.genericWords.contains(token) && NameMatcher.commonSurnames[token] == nil
-                    && !NameMatcher.isNumber(token)
-            }.map { $0.unicodeScalars.map(\.value) }
+            surnameFirst = surnamesFirst + others
+            self.coreTokens = coreTokens
             core = coreTokens.flatMap { $0 }
-            surnames = Set(tokens.compactMap { NameMatcher.commonSurnames[$0] })
-            numbers = tokens.filter(NameMatcher.isNumber)
-            letters = key.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+            self.surnames = surnames
+            self.numbers = numbers
+            // Letters A-Z need no Unicode property lookup (most names are ASCII).
+            letters = key.utf8.allSatisfy { $0 < 0x80 }
+                ? key.utf8.count(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") })
+                : key.unicodeScalars.count(where: { $0.properties.isAlphabetic })
             counts = CharacterCounts(scalars)
             coreCounts = CharacterCounts(core)
         }
@@ -159,7 +179,7 @@ public struct NameMatcher: Sendable {
             for (kind, text) in texts {
                 var seen: Set<String> = []
                 for variant in [text, NameMatcher.withoutParentheses(text)] {
-                    let form = Form(normalized: NameMatcher.normalize(variant))
+                    let form = Form(tokens: NameMatcher.normalizedTokens(variant))
                     guard !form.key.isEmpty, seen.insert(form.key).inserted else { continue }
                     let candidate = Candidate(entry: position, kind: kind, text: text, form: form)
                     // An earlier entry keeps a key, unless this text is a better kind (a name over an alias).
@@ -208,7 +228,7 @@ public struct NameMatcher: Sendable {
     /// It does not depend on the record, so a ``ScreeningCache`` may keep it.
     func nameHit(_ name: String, threshold: Double) -> NameHit? {
         let candidates = tables.candidates
-        let form = Form(normalized: NameMatcher.normalize(name))
+        let form = Form(tokens: NameMatcher.normalizedTokens(name))
         guard !form.key.isEmpty else { return nil }
         if let index = tables.exactIndex[form.key] {
             let candidate = candidates[index]
@@ -278,13 +298,18 @@ extension NameMatcher {
     /// NameMatcher.normalize("Ch’oe Ch’un-yo’ng")                    // "CHOE CHUN YONG"
     /// ```
     public static func normalize(_ name: String) -> String {
+        normalizedTokens(name).joined(separator: " ")
+    }
+
+    /// The words of ``normalize(_:)``.
+    static func normalizedTokens(_ name: String) -> [String] {
         var tokens = name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiTokens(name) : unicodeTokens(name)
         tokens = tokens.map(spelling)
         tokens = tokens.enumerated().filter { position, token in
             !(token == "NO" && position + 1 < tokens.count && isNumber(tokens[position + 1]))
         }.map(\.element)
         let withoutForms = tokens.filter { !companyForms.contains($0) }
-        return (withoutForms.isEmpty ? tokens : withoutForms).joined(separator: " ")
+        return withoutForms.isEmpty ? tokens : withoutForms
     }
 
     /// The tokens of an ASCII name, byte by byte: what ``unicodeTokens(_:)`` gives for it,
@@ -545,6 +570,7 @@ struct CharacterCounts: Sendable {
 
     /// The number of characters the two share, bucket by bucket (`Int.max` when the counts
     /// of either are saturated: no bound).
+    @inline(__always)
     func common(with other: CharacterCounts) -> Int {
         if saturated || other.saturated { return Int.max }
         return CharacterCounts.common(counts.0, other.counts.0) + CharacterCounts.common(counts.1, other.counts.1)
@@ -556,6 +582,7 @@ struct CharacterCounts: Sendable {
     /// a loop: lane by lane, `128 + a − b` has its top bit set exactly when `a ≥ b` (and never
     /// borrows from the next lane), which selects `b` or `a`; the eight minima are then
     /// summed in 16-bit lanes.
+    @inline(__always)
     private static func common(_ lhs: UInt64, _ rhs: UInt64) -> Int {
         let high: UInt64 = 0x8080_8080_8080_8080
         let atLeast = (((lhs | high) &- rhs) & high) >> 7   // 1 in each lane where lhs ≥ rhs

@@ -27,6 +27,9 @@ final class ScreeningCache {
         init(_ hit: NameMatcher.NameHit?) { self.hit = hit }
     }
 
+    /// The answer of most names: on no list. One for all of them.
+    private let noHit = Entry(nil)
+
     /// Names kept per generation.
     let capacity: Int
     /// Names in the current generation, over all tables.
@@ -34,14 +37,14 @@ final class ScreeningCache {
     /// One per list and threshold the rulebook screens against (a handful: found by a scan).
     private var tables: [Table] = []
 
-    init(capacity: Int = 20_000) {
+    init(capacity: Int = 65_536) {
         self.capacity = max(1, capacity)
     }
 
     func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
         let table = self.table(for: screening)
         if let known = table.current[name] { return known.hit }
-        let entry = table.previous[name] ?? Entry(screening.matcher.nameHit(name, threshold: screening.threshold))
+        let entry = table.previous[name] ?? screening.matcher.nameHit(name, threshold: screening.threshold).map(Entry.init) ?? noHit
         if count >= capacity {
             for table in tables {
                 table.previous = table.current
