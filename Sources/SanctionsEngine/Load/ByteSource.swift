@@ -77,7 +77,7 @@ final class LineSource {
     func nextLine() throws(InputError) -> Line? {
         var scanFrom = start
         while true {
-            if let newline = buffer[scanFrom...].firstIndex(of: 10) {
+            if let newline = LineSource.newline(in: buffer, from: scanFrom) {
                 var end = newline
                 if end > start, buffer[end - 1] == 13 { end -= 1 }
                 lineNumber += 1
@@ -114,9 +114,20 @@ final class LineSource {
         case tooLong
     }
 
+    /// The position of the first `\n` in `buffer` at or after `start`: `memchr`, which
+    /// reads a word or a vector at a time (a byte-by-byte search was 2–3 % of a run).
+    static func newline(in buffer: [UInt8], from start: Int) -> Int? {
+        guard start < buffer.count else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes -> Int? in
+            guard let base = bytes.baseAddress,
+                  let found = memchr(base + start, 10, bytes.count - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     private func skipRestOfLine() throws(InputError) {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
+            if let newline = LineSource.newline(in: buffer, from: start) {
                 start = newline + 1
                 compact()
                 return
