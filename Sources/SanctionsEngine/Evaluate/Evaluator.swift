@@ -9,13 +9,16 @@ final class Evaluator {
     /// Names already screened, kept across the records one worker assesses; `nil` screens
     /// every name afresh.
     let cache: ScreeningCache?
-    /// The record's direction (`to_dprk`, `from_dprk`), when already worked out for it.
-    var directions: Directions?
+    /// The record's direction (`to_dprk`, `from_dprk`), worked out once.
+    let directions: Directions
 
+    /// An evaluator of `record`; `directions` overrides the record's own (the rule index
+    /// probes each direction pair with one record).
     init(record: Record, cache: ScreeningCache? = nil, directions: Directions? = nil) {
         self.record = record
         self.cache = cache
         self.directions = directions
+            ?? Directions(toDPRK: Evaluator.toDPRK(record.value), fromDPRK: Evaluator.fromDPRK(record.value))
     }
 
     /// Whether a record goes to or comes from the DPRK: what every `flow` test asks.

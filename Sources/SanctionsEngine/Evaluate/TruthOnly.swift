@@ -119,9 +119,9 @@ extension Evaluator {
             let text = direction.displayText
             let answer: Truth
             if Evaluator.equalsIgnoringCase(text, "to_dprk") {
-                answer = directions?.toDPRK ?? toDPRK
+                answer = directions.toDPRK
             } else if Evaluator.equalsIgnoringCase(text, "from_dprk") {
-                answer = directions?.fromDPRK ?? fromDPRK
+                answer = directions.fromDPRK
             } else {
                 answer = .no
             }
@@ -136,8 +136,7 @@ extension Evaluator {
 
     /// Whether the record goes to the DPRK: `to`, `end_user` or a `via` leg is KP;
     /// unknown without `to`.
-    var toDPRK: Truth {
-        let value = record.value
+    static func toDPRK(_ value: Value) -> Truth {
         if let via = value["via"]?.arrayValue, via.contains(where: { Evaluator.isKP($0) }) { return .yes }
         let to = value["to"]?.stringValue
         if let to, Evaluator.isKP(to) { return .yes }
@@ -146,8 +145,7 @@ extension Evaluator {
     }
 
     /// Whether the record comes from the DPRK: `from` or `origin` is KP; unknown without `from`.
-    var fromDPRK: Truth {
-        let value = record.value
+    static func fromDPRK(_ value: Value) -> Truth {
         let from = value["from"]?.stringValue
         if let from, Evaluator.isKP(from) { return .yes }
         if let origin = value["origin"]?.stringValue { if Evaluator.isKP(origin) { return .yes } }

@@ -134,9 +134,7 @@ public struct CapLedger: Sendable {
 
         /// ``mayCount(kind:date:directions:)`` for a parsed record.
         func mayCount(_ record: Record) -> Bool {
-            let plain = Evaluator(record: record)
-            return mayCount(kind: record.kind, date: record.date,
-                            directions: Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK))
+            mayCount(kind: record.kind, date: record.date, directions: Evaluator(record: record).directions)
         }
     }
 

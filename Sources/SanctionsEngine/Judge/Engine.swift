@@ -111,11 +111,9 @@ public struct Engine: Sendable {
 
     /// Assesses one checked record, screening names through `cache` (one per worker).
     func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
-        let evaluator = Evaluator(record: record, cache: cache)
-        let directions = Evaluator.Directions(toDPRK: evaluator.toDPRK, fromDPRK: evaluator.fromDPRK)
         // One evaluator for every rule the record meets: it depends on the record alone.
-        evaluator.directions = directions
-        let skip: UInt16 = 1 << Engine.directionIndex(directions)
+        let evaluator = Evaluator(record: record, cache: cache)
+        let skip: UInt16 = 1 << Engine.directionIndex(evaluator.directions)
         var findings: [Finding] = []
         for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
             guard Engine.covers(box.rule, record) else { continue }

@@ -35,8 +35,7 @@ import Testing
         var compared = 0, held = 0
         for record in records {
             let plain = Evaluator(record: record)
-            let directions = Evaluator.Directions(toDPRK: plain.toDPRK, fromDPRK: plain.fromDPRK)
-            let fast = Evaluator(record: record, cache: ScreeningCache(), directions: directions)
+            let fast = Evaluator(record: record, cache: ScreeningCache())
             for rule in rulebook.rules where rule.appliesTo.contains(record.kind) {
                 var conditions = [rule.condition] + rule.exemptions.map(\.condition)
                 if let counts = rule.cap?.counts { conditions.append(counts) }
