@@ -17,8 +17,7 @@ final class Evaluator {
     init(record: Record, cache: ScreeningCache? = nil, directions: Directions? = nil) {
         self.record = record
         self.cache = cache
-        self.directions = directions
-            ?? Directions(toDPRK: Evaluator.toDPRK(record.value), fromDPRK: Evaluator.fromDPRK(record.value))
+        self.directions = directions ?? Directions(of: record.value)
     }
 
     /// Whether a record goes to or comes from the DPRK: what every `flow` test asks.
@@ -453,4 +452,11 @@ extension Operator {
 extension String {
     /// `former_name` → `former name`.
     func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
+}
+
+extension Evaluator.Directions {
+    /// The direction of a record's value.
+    init(of value: Value) {
+        self.init(toDPRK: Evaluator.toDPRK(value), fromDPRK: Evaluator.fromDPRK(value))
+    }
 }

@@ -113,7 +113,7 @@ public struct CapLedger: Sendable {
                 if case .string(let text) = member { return text }
                 return nil
             }
-            // As Evaluator.toDPRK and fromDPRK decide them.
+            // As Evaluator.toDPRK(_:) and fromDPRK(_:) decide them.
             let to = text(members[2]), from = text(members[3])
             var via: [String?] = []
             if case .strings(let elements) = members[6] { via = elements }
@@ -134,7 +134,7 @@ public struct CapLedger: Sendable {
 
         /// ``mayCount(kind:date:directions:)`` for a parsed record.
         func mayCount(_ record: Record) -> Bool {
-            mayCount(kind: record.kind, date: record.date, directions: Evaluator(record: record).directions)
+            mayCount(kind: record.kind, date: record.date, directions: Evaluator.Directions(of: record.value))
         }
     }
 

@@ -165,12 +165,8 @@ public struct Engine: Sendable {
 
     /// What one rule concludes about one record, or nil when it does not apply.
     public func judge(_ record: Record, by rule: Rule) -> Finding? {
-        judge(record, by: rule, cache: nil)
-    }
-
-    func judge(_ record: Record, by rule: borrowing Rule, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) -> Finding? {
         guard Engine.covers(rule, record) else { return nil }
-        return judge(by: rule, with: Evaluator(record: record, cache: cache, directions: directions))
+        return judge(by: rule, with: Evaluator(record: record))
     }
 
     /// What `rule`, which covers the evaluator's record, concludes about it.
@@ -214,7 +210,7 @@ public struct Engine: Sendable {
         rule.appliesTo.contains(record.kind) && rule.inForce.covers(start: record.date, end: record.periodEnd)
     }
 
-    /// The verdict ``judge(_:by:cache:directions:)`` reaches for `rule`, which covers the
+    /// The verdict ``judge(_:by:)`` reaches for `rule`, which covers the
     /// evaluator's record, without the reasons: nil when its condition fails.
     private func verdict(by rule: borrowing Rule, with evaluator: Evaluator) -> Verdict? {
         let truth = evaluator.truth(rule.condition)
