@@ -10,14 +10,25 @@ final class Evaluator {
     /// every name afresh.
     let cache: ScreeningCache?
     /// The record's direction (`to_dprk`, `from_dprk`), worked out once.
-    let directions: Directions
+    var directions: Directions { truths.directions }
+    /// The truth-only evaluation of the same record.
+    let truths: TruthEvaluator<Value>
 
     /// An evaluator of `record`; `directions` overrides the record's own (the rule index
     /// probes each direction pair with one record).
     init(record: Record, cache: ScreeningCache? = nil, directions: Directions? = nil) {
         self.record = record
         self.cache = cache
-        self.directions = directions ?? Directions(of: record.value)
+        truths = TruthEvaluator(root: record.value, date: record.date, periodEnd: record.periodEnd, cache: cache,
+                                directions: directions)
+    }
+
+    /// The truth of `condition` on the record, without its reasons.
+    func truth(_ condition: Condition) -> Truth { truths.truth(condition) }
+
+    /// The truth of `condition` with paths resolved from `value` (the record when `atRoot`).
+    func truth(_ condition: Condition, in value: Value, atRoot: Bool) -> Truth {
+        truths.truth(condition, in: value, atRoot: atRoot)
     }
 
     /// Whether a record goes to or comes from the DPRK: what every `flow` test asks.
@@ -118,7 +129,7 @@ final class Evaluator {
         var citations: [Citation] = []
         let listTitle = screening.matcher.list.title
         for candidate in resolve(path, in: scope, fanOutLeaf: true) {
-            guard let value = candidate.value, let (match, matchedName) = bestMatch(for: value, screening) else { continue }
+            guard let value = candidate.value, let (match, matchedName) = truths.bestMatch(for: value, screening) else { continue }
             let entry = match.entry
             let reference = entry.reference.map { " (\($0))" } ?? ""
             let listed = entry.listedOn.map { ", listed \($0)" } ?? ""
@@ -140,64 +151,6 @@ final class Evaluator {
         if !facts.isEmpty { return Evaluation(truth: .yes, facts: facts, missing: [], citations: citations) }
         if !missing.isEmpty { return Evaluation(truth: .unknown, facts: [], missing: missing) }
         return Evaluation(truth: .no, facts: noFacts, missing: [])
-    }
-
-    /// The best match of a party or vessel (an object with `name`, `aliases`, `former_names`,
-    /// `imo`, `mmsi`, `identifiers`, or a bare name): identifiers first, then each name the
-    /// record gives, exact before fuzzy, then the higher score. Returns the name that matched
-    /// (`nil` for an identifier).
-    func bestMatch(for value: Value, _ screening: Screening) -> (NameMatch, String?)? {
-        let matcher = screening.matcher
-        switch value {
-        case .string(let text):
-            return nameHit(text, screening).map { (matcher.result($0, date: record.date), text) }
-        case .object(let members):
-            // One pass over the members (a party has a few) instead of six lookups by hashed
-            // name; `null` counts as absent, as everywhere.
-            var imo: Value?, mmsi: Value?, listed: Value?, name: Value?, aliases: Value?, formerNames: Value?
-            for (key, member) in members {
-                if case .null = member { continue }
-                switch key {
-                case "imo": imo = member
-                case "mmsi": mmsi = member
-                case "identifiers": listed = member
-                case "name": name = member
-                case "aliases": aliases = member
-                case "former_names": formerNames = member
-                default: break
-                }
-            }
-            if imo != nil || mmsi != nil || listed != nil {
-                var identifiers: [String] = []
-                if let imo { identifiers.append(imo.displayText) }
-                if let mmsi { identifiers.append(mmsi.displayText) }
-                for item in listed?.arrayValue ?? [] {
-                    if let text = item.stringValue ?? item["value"]?.displayText { identifiers.append(text) }
-                }
-                if let hit = matcher.identifierHit(identifiers) { return (matcher.result(hit, date: record.date), nil) }
-            }
-            var best: (hit: NameMatcher.NameHit, name: String)?
-            func consider(_ name: String) {
-                guard let hit = nameHit(name, screening) else { return }
-                guard let current = best else {
-                    best = (hit, name)
-                    return
-                }
-                let exact = hit.kind != .fuzzy, currentExact = current.hit.kind != .fuzzy
-                if (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) { best = (hit, name) }
-            }
-            if let name = name?.stringValue { consider(name) }
-            for item in aliases?.arrayValue ?? [] { if let name = item.stringValue { consider(name) } }
-            for item in formerNames?.arrayValue ?? [] { if let name = item.stringValue { consider(name) } }
-            return best.map { (matcher.result($0.hit, date: record.date), $0.name) }
-        default:
-            return nil
-        }
-    }
-
-    private func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
-        guard let cache else { return screening.matcher.nameHit(name, threshold: screening.threshold) }
-        return cache.nameHit(name, screening)
     }
 
     // MARK: Field tests
@@ -226,7 +179,7 @@ final class Evaluator {
                 missing.append(MissingFact(path: candidate.path, need: words))
                 continue
             }
-            let (truth, reason) = check(test.test, value, parent: candidate.parent)
+            let (truth, reason) = Evaluator.check(test.test, value, parent: candidate.parent)
             let fact = Fact(path: candidate.path, value: value.displayText, test: test.describe ?? Evaluator.words(test.test), holds: truth == .yes)
             switch truth {
             case .yes: yesFacts.append(fact)
@@ -245,7 +198,7 @@ final class Evaluator {
 
     /// Tests one present value. Returns `unknown` with a reason when the value cannot be
     /// judged (text where a number is needed, a value in another currency …).
-    func check(_ test: Operator, _ value: Value, parent: Value?) -> (Truth, String?) {
+    static func check<Node: RecordNode>(_ test: Operator, _ value: Value, parent: Node?) -> (Truth, String?) {
         switch test {
         case .equals(let expected):
             return (Truth(Evaluator.same(value, expected)), nil)
@@ -267,13 +220,13 @@ final class Evaluator {
             case .number(let threshold):
                 return (Truth(comparison.holds(number, threshold)), nil)
             case .money(let threshold, let currency):
-                let given = parent?["currency"]?.stringValue?.uppercased() ?? "USD"
+                let given = parent?.member("currency")?.stringValue?.uppercased() ?? "USD"
                 guard given == currency else {
                     return (.unknown, "the value is in \(given); the threshold is in \(currency) and the engine does not convert currencies")
                 }
                 return (Truth(comparison.holds(number, threshold)), nil)
             case .quantity(let threshold, let unit):
-                guard let given = parent?["unit"]?.stringValue else { return (.unknown, "the quantity has no unit") }
+                guard let given = parent?.member("unit")?.stringValue else { return (.unknown, "the quantity has no unit") }
                 guard let factor = Units.factor(from: given, to: unit) else {
                     return (.unknown, "the quantity is in \(given), which does not convert to \(unit)")
                 }
@@ -455,8 +408,8 @@ extension String {
 }
 
 extension Evaluator.Directions {
-    /// The direction of a record's value.
-    init(of value: Value) {
-        self.init(toDPRK: Evaluator.toDPRK(value), fromDPRK: Evaluator.fromDPRK(value))
+    /// The direction of a record (its value, or its document).
+    init<Node: RecordNode>(of root: Node) {
+        self.init(toDPRK: TruthEvaluator.toDPRK(root), fromDPRK: TruthEvaluator.fromDPRK(root))
     }
 }

@@ -5,22 +5,43 @@
 /// Most records meet most rules only to fail them (a shipment that is neither to nor from
 /// the DPRK fails every goods rule on its first condition). The engine asks this first and
 /// builds the reasoned evaluation only for a rule whose condition holds or is unknown, so the
-/// reasons are never built for a rule that does not fire. `TruthOnlyTests` checks, rule by
+/// reasons are never built for a rule that does not fire. `FastPathTests` checks, rule by
 /// rule and record by record, that both paths agree.
-extension Evaluator {
-    /// The truth of `condition` on the record.
-    func truth(_ condition: Condition) -> Truth {
-        truth(condition, in: record.value, atRoot: true)
+///
+/// Generic over what it reads (``RecordNode``): a record's ``Value``, or the ``Document``
+/// its line was read into, which the engine judges most records on without building values.
+final class TruthEvaluator<Node: RecordNode> {
+    /// The record.
+    let root: Node
+    let date: Day
+    let periodEnd: Day
+    /// Names already screened, kept across the records one worker assesses; `nil` screens
+    /// every name afresh.
+    let cache: ScreeningCache?
+    /// The record's direction (`to_dprk`, `from_dprk`), worked out once.
+    let directions: Evaluator.Directions
+
+    init(root: Node, date: Day, periodEnd: Day, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) {
+        self.root = root
+        self.date = date
+        self.periodEnd = periodEnd
+        self.cache = cache
+        self.directions = directions ?? Evaluator.Directions(of: root)
     }
 
-    /// The truth of `condition` with paths resolved from `value` (the record when `atRoot`,
+    /// The truth of `condition` on the record.
+    func truth(_ condition: Condition) -> Truth {
+        truth(condition, in: root, atRoot: true)
+    }
+
+    /// The truth of `condition` with paths resolved from `node` (the record when `atRoot`,
     /// else one list element inside `some`).
-    func truth(_ condition: Condition, in value: Value, atRoot: Bool) -> Truth {
+    func truth(_ condition: Condition, in node: Node, atRoot: Bool) -> Truth {
         switch condition {
         case .all(let children):
             var result = Truth.yes
             for child in children {
-                switch truth(child, in: value, atRoot: atRoot) {
+                switch truth(child, in: node, atRoot: atRoot) {
                 case .no: return .no
                 case .unknown: result = .unknown
                 case .yes: break
@@ -30,7 +51,7 @@ extension Evaluator {
         case .any(let children):
             var result = Truth.no
             for child in children {
-                switch truth(child, in: value, atRoot: atRoot) {
+                switch truth(child, in: node, atRoot: atRoot) {
                 case .yes: return .yes
                 case .unknown: result = .unknown
                 case .no: break
@@ -38,10 +59,11 @@ extension Evaluator {
             }
             return result
         case .not(let child):
-            return truth(child, in: value, atRoot: atRoot).negated
+            return truth(child, in: node, atRoot: atRoot).negated
         case .some(let path, let child):
+            if atRoot, let implied = impliedTruth(condition, path) { return implied }
             var result = Truth.no
-            visit(path, in: value, atRoot: atRoot, fanOutLeaf: true) { element, _ in
+            visit(path, in: node, atRoot: atRoot, fanOutLeaf: true) { element, _ in
                 guard let element else {
                     result = .unknown
                     return true
@@ -57,10 +79,12 @@ extension Evaluator {
             }
             return result
         case .test(let test):
-            return truth(test, in: value, atRoot: atRoot)
+            if atRoot, let implied = impliedTruth(condition, test.path) { return implied }
+            return truth(test, in: node, atRoot: atRoot)
         case .screen(let path, let screening):
+            if atRoot, let implied = impliedTruth(condition, path) { return implied }
             var result = Truth.no
-            visit(path, in: value, atRoot: atRoot, fanOutLeaf: true) { party, _ in
+            visit(path, in: node, atRoot: atRoot, fanOutLeaf: true) { party, _ in
                 guard let party, let (match, _) = bestMatch(for: party, screening) else { return true }
                 if match.listedAfterDate { return true }
                 if match.isExact {
@@ -74,24 +98,32 @@ extension Evaluator {
         }
     }
 
-    private func truth(_ test: FieldTest, in value: Value, atRoot: Bool) -> Truth {
+    /// A condition on `period_end` (a fact the record implies, not a member it gives), when
+    /// this kind of node cannot hold it: decided on a ``Value``. Nil for any other path.
+    private func impliedTruth(_ condition: Condition, _ path: FieldPath) -> Truth? {
+        guard Node.implied(.null) == nil, path.components.count == 1, path.components[0] == "period_end" else { return nil }
+        let values = TruthEvaluator<Value>(root: .null, date: date, periodEnd: periodEnd, cache: cache, directions: directions)
+        return values.truth(condition, in: .null, atRoot: true)
+    }
+
+    private func truth(_ test: FieldTest, in node: Node, atRoot: Bool) -> Truth {
         if atRoot, test.path.components.count == 1, test.path.components[0] == "flow" { return flowTruth(test.test) }
         switch test.test {
         case .exists, .missing:
             var present = false
-            visit(test.path, in: value, atRoot: atRoot, fanOutLeaf: true) { found, _ in
+            visit(test.path, in: node, atRoot: atRoot, fanOutLeaf: true) { found, _ in
                 if found != nil { present = true }
                 return !present
             }
             return Truth((test.test == .exists) == present)
         default:
             var result = Truth.no
-            visit(test.path, in: value, atRoot: atRoot, fanOutLeaf: true) { found, parent in
+            visit(test.path, in: node, atRoot: atRoot, fanOutLeaf: true) { found, parent in
                 guard let found else {
                     result = .unknown
                     return true
                 }
-                switch check(test.test, found, parent: parent).0 {
+                switch Evaluator.check(test.test, found.value, parent: parent).0 {
                 case .yes:
                     result = .yes
                     return false
@@ -104,7 +136,7 @@ extension Evaluator {
         }
     }
 
-    /// The truth of a `flow` test: ``flow(_:)`` without its facts.
+    /// The truth of a `flow` test: ``Evaluator/flow(_:)`` without its facts.
     private func flowTruth(_ test: Operator) -> Truth {
         let wanted: [Value]
         var negate = false
@@ -134,26 +166,129 @@ extension Evaluator {
         return negate ? truth.negated : truth
     }
 
+    // MARK: Screening
+
+    /// The best match of a party or vessel (an object with `name`, `aliases`, `former_names`,
+    /// `imo`, `mmsi`, `identifiers`, or a bare name): identifiers first, then each name the
+    /// record gives, exact before fuzzy, then the higher score. Returns the name that matched
+    /// (`nil` for an identifier).
+    func bestMatch(for party: Node, _ screening: Screening) -> (NameMatch, String?)? {
+        let matcher = screening.matcher
+        if let text = party.stringValue {
+            return nameHit(text, screening).map { (matcher.result($0, date: date), text) }
+        }
+        let members = party.party
+        if members.imo != nil || members.mmsi != nil || members.identifiers != nil {
+            var identifiers: [String] = []
+            if let imo = members.imo { identifiers.append(imo.value.displayText) }
+            if let mmsi = members.mmsi { identifiers.append(mmsi.value.displayText) }
+            if let listed = members.identifiers, listed.isArray {
+                _ = listed.forEachElement { item in
+                    if let text = item.stringValue ?? item.member("value")?.value.displayText { identifiers.append(text) }
+                    return true
+                }
+            }
+            if let hit = matcher.identifierHit(identifiers) { return (matcher.result(hit, date: date), nil) }
+        }
+        var best: (hit: NameMatcher.NameHit, name: String)?
+        func consider(_ name: String) {
+            guard let hit = nameHit(name, screening) else { return }
+            guard let current = best else {
+                best = (hit, name)
+                return
+            }
+            let exact = hit.kind != .fuzzy, currentExact = current.hit.kind != .fuzzy
+            if (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) { best = (hit, name) }
+        }
+        if let name = members.name?.stringValue { consider(name) }
+        for list in [members.aliases, members.formerNames] {
+            guard let list, list.isArray else { continue }
+            _ = list.forEachElement { item in
+                if let name = item.stringValue { consider(name) }
+                return true
+            }
+        }
+        return best.map { (matcher.result($0.hit, date: date), $0.name) }
+    }
+
+    private func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
+        guard let cache else { return screening.matcher.nameHit(name, threshold: screening.threshold) }
+        return cache.nameHit(name, screening)
+    }
+
+    // MARK: Paths
+
+    /// Calls `body` with every value the path leads to (and the object holding it), as
+    /// ``Evaluator/resolve(_:in:fanOutLeaf:)`` finds them, without naming their paths; `nil`
+    /// where a member is absent. `body` returns `false` to stop.
+    func visit(_ path: FieldPath, in node: Node, atRoot: Bool, fanOutLeaf: Bool,
+               _ body: (_ value: Node?, _ parent: Node?) -> Bool) {
+        if atRoot, path.components.count == 1 {
+            switch path.components[0] {
+            case "period_end":
+                // Unreachable for nodes that cannot hold it (``impliedTruth`` decides those).
+                if let implied = Node.implied(.string(periodEnd.description)) { _ = body(implied, nil) }
+                return
+            case "origin" where root.member("origin") == nil:
+                visit(FieldPath(components: ["from"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
+                return
+            case "end_user" where root.member("end_user") == nil:
+                visit(FieldPath(components: ["to"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
+                return
+            default: break
+            }
+        }
+        _ = TruthEvaluator.visit(path.components[...], node, parent: nil, fanOutLeaf: fanOutLeaf, body)
+    }
+
+    /// ``Evaluator/walk(_:_:_:parent:fanOutLeaf:into:)`` without paths; returns `false` once
+    /// `body` has.
+    private static func visit(_ components: ArraySlice<String>, _ node: Node, parent: Node?, fanOutLeaf: Bool,
+                              _ body: (_ value: Node?, _ parent: Node?) -> Bool) -> Bool {
+        guard let head = components.first else {
+            if fanOutLeaf, node.isArray {
+                return node.forEachElement { body($0, parent) }
+            }
+            return body(node, parent)
+        }
+        if node.isArray {
+            return node.forEachElement { visit(components, $0, parent: parent, fanOutLeaf: fanOutLeaf, body) }
+        }
+        guard node.isObject else { return body(nil, nil) }
+        if let child = node.member(head) {
+            return visit(components.dropFirst(), child, parent: node, fanOutLeaf: fanOutLeaf, body)
+        }
+        return body(nil, node)
+    }
+
+    /// Whether this record goes to the DPRK, and comes from it.
+    static func directions(of root: Node) -> Evaluator.Directions {
+        Evaluator.Directions(toDPRK: toDPRK(root), fromDPRK: fromDPRK(root))
+    }
+
     /// Whether the record goes to the DPRK: `to`, `end_user` or a `via` leg is KP;
     /// unknown without `to`.
-    static func toDPRK(_ value: Value) -> Truth {
-        if let via = value["via"]?.arrayValue, via.contains(where: { Evaluator.isKP($0) }) { return .yes }
-        let to = value["to"]?.stringValue
+    static func toDPRK(_ root: Node) -> Truth {
+        if let via = root.member("via"), via.isArray, !via.forEachElement({ !Evaluator.isKP($0.stringValue) }) { return .yes }
+        let to = root.member("to")?.stringValue
         if let to, Evaluator.isKP(to) { return .yes }
-        if let endUser = value["end_user"]?.stringValue { if Evaluator.isKP(endUser) { return .yes } }
+        if let endUser = root.member("end_user")?.stringValue { if Evaluator.isKP(endUser) { return .yes } }
         return to == nil ? .unknown : .no
     }
 
     /// Whether the record comes from the DPRK: `from` or `origin` is KP; unknown without `from`.
-    static func fromDPRK(_ value: Value) -> Truth {
-        let from = value["from"]?.stringValue
+    static func fromDPRK(_ root: Node) -> Truth {
+        let from = root.member("from")?.stringValue
         if let from, Evaluator.isKP(from) { return .yes }
-        if let origin = value["origin"]?.stringValue { if Evaluator.isKP(origin) { return .yes } }
+        if let origin = root.member("origin")?.stringValue { if Evaluator.isKP(origin) { return .yes } }
         return from == nil ? .unknown : .no
     }
+}
 
-    private static func isKP(_ value: Value) -> Bool {
-        guard case .string(let text) = value else { return false }
+extension Evaluator {
+    /// Whether `text` is KP, as ``flow(_:)`` compares (nil: no).
+    static func isKP(_ text: String?) -> Bool {
+        guard let text else { return false }
         return isKP(text)
     }
 
@@ -163,54 +298,6 @@ extension Evaluator {
         if utf8.contains(where: { $0 >= 0x80 }) { return text.uppercased() == "KP" }
         guard utf8.count == 2, let first = utf8.first, let last = utf8.last else { return false }
         return (first | 0x20) == UInt8(ascii: "k") && (last | 0x20) == UInt8(ascii: "p")
-    }
-
-    /// Calls `body` with every value the path leads to (and the object holding it), as
-    /// ``resolve(_:in:fanOutLeaf:)`` finds them, without naming their paths; `nil` where a
-    /// member is absent. `body` returns `false` to stop.
-    func visit(_ path: FieldPath, in value: Value, atRoot: Bool, fanOutLeaf: Bool,
-               _ body: (_ value: Value?, _ parent: Value?) -> Bool) {
-        if atRoot, path.components.count == 1 {
-            switch path.components[0] {
-            case "period_end":
-                _ = body(.string(record.periodEnd.description), nil)
-                return
-            case "origin" where record.value["origin"] == nil:
-                visit(FieldPath(components: ["from"]), in: value, atRoot: true, fanOutLeaf: fanOutLeaf, body)
-                return
-            case "end_user" where record.value["end_user"] == nil:
-                visit(FieldPath(components: ["to"]), in: value, atRoot: true, fanOutLeaf: fanOutLeaf, body)
-                return
-            default: break
-            }
-        }
-        _ = Evaluator.visit(path.components[...], value, parent: nil, fanOutLeaf: fanOutLeaf, body)
-    }
-
-    /// ``walk(_:_:_:parent:fanOutLeaf:into:)`` without paths; returns `false` once `body` has.
-    private static func visit(_ components: ArraySlice<String>, _ value: Value, parent: Value?, fanOutLeaf: Bool,
-                              _ body: (_ value: Value?, _ parent: Value?) -> Bool) -> Bool {
-        guard let head = components.first else {
-            if fanOutLeaf, case .array(let elements) = value {
-                for element in elements where !body(element, parent) { return false }
-                return true
-            }
-            return body(value, parent)
-        }
-        switch value {
-        case .array(let elements):
-            for element in elements where !visit(components, element, parent: parent, fanOutLeaf: fanOutLeaf, body) {
-                return false
-            }
-            return true
-        case .object:
-            if let child = value[head] {
-                return visit(components.dropFirst(), child, parent: value, fanOutLeaf: fanOutLeaf, body)
-            }
-            return body(nil, value)
-        default:
-            return body(nil, nil)
-        }
     }
 
     /// Whether two texts are equal ignoring case, as `lowercased()` compares them; without

@@ -92,13 +92,13 @@ public struct CapLedger: Sendable {
     struct LineFilter: Sendable {
         /// Per capped rule: the kinds it covers, its periods, and the direction pairs its
         /// `counts` condition rules out (``Engine/RuleBox/skippedDirections(of:)``).
-        private let caps: [(kinds: [RecordKind], periods: [Cap.Period], skipped: UInt16)]
+        private let caps: [(kinds: [RecordKind], periods: [Cap.Period], skipped: UInt16, counts: Condition?)]
         private static let keys: [StaticString] = ["kind", "date", "to", "from", "end_user", "origin", "via"]
 
         init(rules: [Rule]) {
             caps = rules.compactMap { rule in
                 rule.cap.map { cap in
-                    (rule.appliesTo, cap.periods, cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0)
+                    (rule.appliesTo, cap.periods, cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0, cap.counts)
                 }
             }
         }
@@ -130,6 +130,24 @@ public struct CapLedger: Sendable {
             return caps.contains { cap in
                 cap.skipped & bit == 0 && cap.kinds.contains(kind) && cap.periods.contains { $0.window(containing: date) != nil }
             }
+        }
+
+        /// False only when the record cannot count toward any cap: its kind, date and direction
+        /// rule every cap out, or the `counts` condition of each cap that remains is false on
+        /// its document (a cap without one may count). ``CapLedger/entries(for:rules:key:)``
+        /// decides the rest on the record's value.
+        func mayCount(_ record: DocumentRecord) -> Bool {
+            let bit: UInt16 = 1 << Engine.directionIndex(record.directions)
+            var truths: TruthEvaluator<DocumentNode>?
+            for cap in caps where cap.skipped & bit == 0 && cap.kinds.contains(record.kind)
+                && cap.periods.contains(where: { $0.window(containing: record.date) != nil }) {
+                guard let counts = cap.counts else { return true }
+                let evaluator = truths ?? TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
+                                                         cache: nil, directions: record.directions)
+                truths = evaluator
+                if evaluator.truth(counts) != .no { return true }
+            }
+            return false
         }
 
         /// ``mayCount(kind:date:directions:)`` for a parsed record.

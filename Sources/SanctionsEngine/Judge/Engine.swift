@@ -124,18 +124,49 @@ public struct Engine: Sendable {
                 if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
                 findings.append(finding)
             case .verdicts:
-                guard let verdict = verdict(by: box.rule, with: evaluator) else { continue }
+                guard let verdict = verdict(by: box.rule, with: evaluator.truths) else { continue }
                 var finding = Finding(rule: box.rule, verdict: verdict)
                 finding.citationsJSON = box.citationsJSON
                 findings.append(finding)
             }
         }
+        return Engine.result(id: record.id, line: record.line, findings: findings)
+    }
+
+    /// Assesses a record on its document, without building its value: with ``Detail/verdicts``
+    /// always, with ``Detail/reasons`` when no rule's condition holds or might (the record is
+    /// clear and there are no reasons to write). Nil when the reasons are wanted: the record
+    /// is then assessed from its value. The same results as ``assess(_:cache:detail:)``
+    /// (`DocumentTests` compares them).
+    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail) -> RecordResult? {
+        let truths = TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd, cache: cache,
+                                    directions: record.directions)
+        let skip: UInt16 = 1 << Engine.directionIndex(record.directions)
+        var findings: [Finding] = []
+        for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
+            guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { continue }
+            switch detail {
+            case .reasons:
+                if truths.truth(box.rule.condition) != .no { return nil }
+            case .verdicts:
+                guard let verdict = verdict(by: box.rule, with: truths) else { continue }
+                var finding = Finding(rule: box.rule, verdict: verdict)
+                finding.citationsJSON = box.citationsJSON
+                findings.append(finding)
+            }
+        }
+        return Engine.result(id: record.id, line: record.line, findings: findings)
+    }
+
+    /// A record's result: its findings, worst first, and the outcome of the worst.
+    private static func result(id: String, line: Int?, findings: [Finding]) -> RecordResult {
+        var findings = findings
         findings.sort {
             let left = Outcome($0.verdict), right = Outcome($1.verdict)
             return left != right ? left > right : $0.rule < $1.rule
         }
         let outcome = findings.map { Outcome($0.verdict) }.max() ?? .clear
-        return RecordResult(id: record.id, line: record.line, outcome: outcome, findings: findings, error: nil)
+        return RecordResult(id: id, line: line, outcome: outcome, findings: findings, error: nil)
     }
 
     /// Assesses a record as read from an input: an unreadable or invalid one becomes an
@@ -211,18 +242,18 @@ public struct Engine: Sendable {
     }
 
     /// The verdict ``judge(_:by:)`` reaches for `rule`, which covers the
-    /// evaluator's record, without the reasons: nil when its condition fails.
-    private func verdict(by rule: borrowing Rule, with evaluator: Evaluator) -> Verdict? {
-        let truth = evaluator.truth(rule.condition)
+    /// record, without the reasons: nil when its condition fails.
+    private func verdict<Node: RecordNode>(by rule: borrowing Rule, with truths: TruthEvaluator<Node>) -> Verdict? {
+        let truth = truths.truth(rule.condition)
         if truth == .no { return nil }
         var undecided = false
-        switch Engine.windDownStatus(of: rule, on: evaluator.record) {
+        switch Engine.windDownStatus(of: rule, date: truths.date, record: truths.root) {
         case .applied?: return .exempt
         case .undecided?: undecided = true
         case nil: break
         }
         for exemption in rule.exemptions {
-            switch evaluator.truth(exemption.condition) {
+            switch truths.truth(exemption.condition) {
             case .yes: return .exempt
             case .unknown: undecided = true
             case .no: break
@@ -242,9 +273,9 @@ public struct Engine: Sendable {
     /// Whether the rule's wind-down applies to the record (a contract concluded before the
     /// date it names, performed by its end), might (the contract date is not given or not a
     /// date), or does not (nil: no wind-down, past it, or a later contract).
-    private static func windDownStatus(of rule: borrowing Rule, on record: Record) -> ExemptionNote.Status? {
-        guard let windDown = rule.inForce.windDown, record.date <= windDown.until else { return nil }
-        guard let text = record.value["contract_date"]?.stringValue, let day = Day(text) else { return .undecided }
+    private static func windDownStatus<Node: RecordNode>(of rule: borrowing Rule, date: Day, record: Node) -> ExemptionNote.Status? {
+        guard let windDown = rule.inForce.windDown, date <= windDown.until else { return nil }
+        guard let text = record.member("contract_date")?.stringValue, let day = Day(text) else { return .undecided }
         return day < windDown.contractsBefore ? .applied : nil
     }
 
@@ -252,7 +283,7 @@ public struct Engine: Sendable {
     private func exemptions(of rule: borrowing Rule, evaluator: Evaluator) -> [ExemptionNote] {
         var notes: [ExemptionNote] = []
         let record = evaluator.record
-        if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, on: record) {
+        if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, date: record.date, record: record.value) {
             let citations = windDown.citations.isEmpty ? Array(rule.citations.prefix(1)) : windDown.citations
             let title = "Contract concluded before \(windDown.contractsBefore), performed by \(windDown.until)"
             let contract = record.value["contract_date"]

@@ -54,6 +54,9 @@ public struct Run: Sendable {
     /// How much of each finding is built: ``Engine/Detail/verdicts`` leaves out the
     /// reasons (the outcomes, verdicts and cap findings are the same).
     public let detail: Engine.Detail
+    /// Whether JSON lines are judged on their ``Document`` where they can be (false: every
+    /// record from its value, as the library's `Engine.assess` does; for tests that compare).
+    var judgesDocuments = true
 
     /// A run of `engine` over `inputs`, counting caps on top of `state` (default: none), on
     /// `threads` threads; `keepsState: false` when the state it leaves is not needed,
@@ -135,12 +138,36 @@ public struct Run: Sendable {
         let filter = judge.lineFilter
         let streaming = stream != nil
         let detail = self.detail
+        let judgesDocuments = self.judgesDocuments
         let assessing = Pipeline<Batch, (input: Int, results: [Assessed<Rendered>]), ScreeningCache>(
             threads: threads, makeState: { ScreeningCache() }
         ) { [ranks, capFindings, judge] batch, cache in
             var results: [Assessed<Rendered>] = []
             results.reserveCapacity(batch.units.count)
             for (offset, unit) in batch.units.enumerated() {
+                // Most records are judged on their line's document, without building values;
+                // the rest from their value: lines outside the document's plain subset, invalid
+                // records, and records whose reasons are wanted. A record that may count toward
+                // a cap (streaming) has its supplies worked out from its value.
+                if judgesDocuments, case .jsonLine(let bytes, let line) = unit, let document = Document(bytes),
+                   let (quick, counts) = document.withRoot({ root -> (RecordResult, Bool)? in
+                       guard let record = DocumentRecord(root: root, line: line),
+                             let result = engine.assess(record, cache: cache, detail: detail) else { return nil }
+                       return (result, streaming && filter.mayCount(record))
+                   }) {
+                    var result = quick
+                    let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
+                    if let key, !streaming { result = result.adding(capFindings[key].map(judge.finding)) }
+                    if let key, counts, case .success(let value) = unit.record.value, let record = try? Record(value: value, line: line) {
+                        let entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
+                        if !entries.isEmpty {
+                            results.append(.capped(result, entries))
+                            continue
+                        }
+                    }
+                    results.append(.rendered(result.outcome, render(result)))
+                    continue
+                }
                 let raw = unit.record
                 guard streaming else {
                     var result = engine.assess(raw, cache: cache, detail: detail)
@@ -195,7 +222,7 @@ public struct Run: Sendable {
             var counting = CapLedger(rulebook: rulebook)
             for (offset, unit) in batch.units.enumerated() {
                 // Most lines cannot count toward a cap: they are not parsed here.
-                if case .jsonLine(let bytes, _) = unit, !bytes.withUnsafeBufferPointer(filter.mayCount) { continue }
+                if case .jsonLine(let bytes, _) = unit, !Run.mayCount(bytes, filter: filter) { continue }
                 let raw = unit.record
                 if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
                     counting.add(record, key: CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset))
@@ -206,6 +233,17 @@ public struct Run: Sendable {
         defer { counting.close() }
         try batches { batch in counting.submit(batch, deliver: keep) }
         counting.finish(deliver: keep)
+    }
+
+    /// Whether the record on a JSON line may count toward a cap: decided on its document
+    /// (an invalid record counts for nothing; ``CapLedger/LineFilter/mayCount(_:)-(DocumentRecord)``),
+    /// else by the filter's scan.
+    static func mayCount(_ line: [UInt8], filter: CapLedger.LineFilter) -> Bool {
+        guard let document = Document(line) else { return line.withUnsafeBufferPointer(filter.mayCount) }
+        return document.withRoot { root in
+            guard let record = DocumentRecord(root: root, line: 0) else { return false }
+            return filter.mayCount(record)
+        }
     }
 
     /// A record assessed on a worker: rendered, or (streaming caps) waiting for its cap

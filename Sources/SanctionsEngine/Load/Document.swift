@@ -1,0 +1,411 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A JSON line read into a flat tape of entries over its bytes, without building a
+/// ``Value``: what the engine evaluates most records on (``TruthEvaluator``), since
+/// building a dictionary per object, a `String` per member name and freeing them all
+/// afterwards cost more than judging the record.
+///
+/// Only the plain subset is read: ASCII text without escapes, numbers without an exponent,
+/// no member given twice, nesting within ``JSONParser/maxDepth``. Anything else, a syntax
+/// error included, makes ``init(_:)`` return nil, and ``JSONParser`` then reads the line and
+/// reports its errors as it always has. Within the subset a document holds exactly what
+/// ``JSONParser`` would produce (``value(at:)`` rebuilds it; `DocumentTests` compares them).
+struct Document: Sendable {
+    enum Kind: UInt8, Sendable {
+        case object, array, string, number, `true`, `false`, null
+        /// A member name; the member's value follows it.
+        case key
+    }
+
+    /// One value or member name: its kind, its bytes (a string's without the quotes), and
+    /// the position after it and everything inside it.
+    struct Entry: Sendable {
+        var kind: Kind
+        var start: UInt32
+        var length: UInt32
+        var end: UInt32
+    }
+
+    let bytes: [UInt8]
+    let entries: [Entry]
+
+    /// Reads `bytes` (one JSON value, surrounding white space allowed); nil when they are
+    /// not in the plain subset or not valid JSON.
+    init?(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty, bytes.count < Int(UInt32.max) else { return nil }
+        var valid = false
+        // Every entry starts at a byte of its own: the line's length bounds their number.
+        let entries = [Entry](unsafeUninitializedCapacity: bytes.count + 1) { buffer, initialized in
+            bytes.withUnsafeBufferPointer { input in
+                guard let base = input.baseAddress, let output = buffer.baseAddress else { return }
+                var builder = Builder(bytes: base, count: input.count, entries: output)
+                builder.skipSpace()
+                valid = builder.value(depth: 0)
+                builder.skipSpace()
+                valid = valid && builder.index == input.count
+                initialized = builder.entryCount
+            }
+        }
+        guard valid else { return nil }
+        self.bytes = bytes
+        self.entries = entries
+    }
+
+    /// Calls `body` with the root node; the nodes are valid only inside `body`.
+    func withRoot<Result>(_ body: (DocumentNode) -> Result) -> Result {
+        entries.withUnsafeBufferPointer { entries in
+            bytes.withUnsafeBufferPointer { bytes in
+                body(DocumentNode(entries: entries, bytes: bytes, index: 0))
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// Writes the entries of the value at `index` into memory sized for one per byte.
+    private struct Builder {
+        let bytes: UnsafePointer<UInt8>
+        let count: Int
+        let entries: UnsafeMutablePointer<Entry>
+        var index = 0
+        var entryCount = 0
+
+        init(bytes: UnsafePointer<UInt8>, count: Int, entries: UnsafeMutablePointer<Entry>) {
+            self.bytes = bytes
+            self.count = count
+            self.entries = entries
+        }
+
+        mutating func skipSpace() {
+            while index < count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func value(depth: Int) -> Bool {
+            guard index < count else { return false }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return object(depth: depth + 1)
+            case UInt8(ascii: "["): return array(depth: depth + 1)
+            case UInt8(ascii: "\""): return string(.string)
+            case UInt8(ascii: "t"): return word("true", .true)
+            case UInt8(ascii: "f"): return word("false", .false)
+            case UInt8(ascii: "n"): return word("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+            default: return false
+            }
+        }
+
+        @inline(__always)
+        private mutating func append(_ kind: Kind, start: Int, length: Int) {
+            let position = UInt32(entryCount)
+            (entries + entryCount).initialize(to: Entry(kind: kind, start: UInt32(start), length: UInt32(length), end: position + 1))
+            entryCount += 1
+        }
+
+        private mutating func word(_ word: StaticString, _ kind: Kind) -> Bool {
+            let length = word.utf8CodeUnitCount
+            guard index + length <= count, memcmp(bytes + index, word.utf8Start, length) == 0 else { return false }
+            append(kind, start: index, length: length)
+            index += length
+            return true
+        }
+
+        /// A string without escapes, control characters or non-ASCII bytes (those are the
+        /// full parser's to decode and validate). Eight bytes at a time while none of them
+        /// is a quote, a backslash, a control character or non-ASCII.
+        private mutating func string(_ kind: Kind) -> Bool {
+            index += 1
+            let start = index
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- 0x20 &* ones) & ~word) | word
+                let found = special & highs
+                if found != 0 {
+                    // The lowest flagged byte is the first special one (borrows only run upwards).
+                    index += found.trailingZeroBitCount / 8
+                    break
+                }
+                index += 8
+            }
+            while index < count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    append(kind, start: start, length: index - start)
+                    index += 1
+                    return true
+                }
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return false }
+                index += 1
+            }
+            return false
+        }
+
+        /// A number as JSON writes it, without an exponent (which could overflow: the full
+        /// parser reports that).
+        private mutating func number() -> Bool {
+            let start = index
+            if bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < count, bytes[index] >= 48, bytes[index] <= 57 else { return false }
+            if bytes[index] == 48 {
+                index += 1
+            } else {
+                while index < count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            }
+            if index < count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                guard index < count, bytes[index] >= 48, bytes[index] <= 57 else { return false }
+                while index < count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            }
+            if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") { return false }
+            guard index - start <= 300 else { return false }
+            append(.number, start: start, length: index - start)
+            return true
+        }
+
+        private mutating func array(depth: Int) -> Bool {
+            guard depth <= JSONParser.maxDepth else { return false }
+            let position = entryCount
+            append(.array, start: index, length: 0)
+            index += 1
+            skipSpace()
+            if index < count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return true
+            }
+            while true {
+                skipSpace()
+                guard value(depth: depth) else { return false }
+                skipSpace()
+                guard index < count else { return false }
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "]") {
+                    entries[position].end = UInt32(entryCount)
+                    return true
+                }
+                guard byte == UInt8(ascii: ",") else { return false }
+            }
+        }
+
+        private mutating func object(depth: Int) -> Bool {
+            guard depth <= JSONParser.maxDepth else { return false }
+            let position = entryCount
+            append(.object, start: index, length: 0)
+            index += 1
+            skipSpace()
+            if index < count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return true
+            }
+            while true {
+                skipSpace()
+                guard index < count, bytes[index] == UInt8(ascii: "\""), string(.key) else { return false }
+                let key = entryCount - 1
+                guard isNew(key: key, in: position) else { return false }
+                skipSpace()
+                guard index < count, bytes[index] == UInt8(ascii: ":") else { return false }
+                index += 1
+                skipSpace()
+                guard value(depth: depth) else { return false }
+                entries[key].end = UInt32(entryCount)
+                skipSpace()
+                guard index < count else { return false }
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "}") {
+                    entries[position].end = UInt32(entryCount)
+                    return true
+                }
+                guard byte == UInt8(ascii: ",") else { return false }
+            }
+        }
+
+        /// Whether the member name at `key` differs from the earlier ones of the object at
+        /// `object` (a member given twice is the full parser's error to report).
+        private func isNew(key: Int, in object: Int) -> Bool {
+            let name = entries[key]
+            let length = Int(name.length)
+            let first = length > 0 ? bytes[Int(name.start)] : 0
+            var member = object + 1
+            while member < key {
+                let other = entries[member]
+                if Int(other.length) == length, length == 0 || bytes[Int(other.start)] == first,
+                   memcmp(bytes + Int(other.start), bytes + Int(name.start), length) == 0 {
+                    return false
+                }
+                member = Int(other.end)
+            }
+            return true
+        }
+    }
+}
+
+/// A value inside a ``Document``: a position on its tape. Plain data (no reference
+/// counting), valid only inside ``Document/withRoot(_:)``.
+struct DocumentNode {
+    let entries: UnsafeBufferPointer<Document.Entry>
+    let bytes: UnsafeBufferPointer<UInt8>
+    let index: Int
+
+    var kind: Document.Kind { entries[index].kind }
+
+    private func node(_ index: Int) -> DocumentNode { DocumentNode(entries: entries, bytes: bytes, index: index) }
+
+    /// The bytes of a string, number or member name.
+    var text: UnsafeBufferPointer<UInt8> {
+        let entry = entries[index]
+        return UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)])
+    }
+
+    /// Whether this string or member name is `key`, byte for byte.
+    func textEquals(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let entry = entries[index]
+        guard Int(entry.length) == key.count else { return false }
+        guard let base = bytes.baseAddress, let other = key.baseAddress else { return key.isEmpty }
+        return memcmp(base + Int(entry.start), other, key.count) == 0
+    }
+
+    /// The member named `key` (the bytes of its name), or nil when this is not an object,
+    /// has no such member, or the member is `null`.
+    func member(bytes key: UnsafeBufferPointer<UInt8>) -> DocumentNode? {
+        guard kind == .object else { return nil }
+        let end = Int(entries[index].end)
+        var position = index + 1
+        while position < end {
+            let valuePosition = position + 1
+            if node(position).textEquals(key) {
+                return entries[valuePosition].kind == .null ? nil : node(valuePosition)
+            }
+            position = Int(entries[valuePosition].end)
+        }
+        return nil
+    }
+
+    /// Calls `body` with each member name and value of an object, in order.
+    func forEachMember(_ body: (_ name: DocumentNode, _ value: DocumentNode) -> Void) {
+        guard kind == .object else { return }
+        let end = Int(entries[index].end)
+        var position = index + 1
+        while position < end {
+            body(node(position), node(position + 1))
+            position = Int(entries[position + 1].end)
+        }
+    }
+
+    /// Calls `body` with each element of an array until it returns false; false then.
+    func forEachElement(_ body: (DocumentNode) -> Bool) -> Bool {
+        let end = Int(entries[index].end)
+        var position = index + 1
+        while position < end {
+            if !body(node(position)) { return false }
+            position = Int(entries[position].end)
+        }
+        return true
+    }
+
+    /// A string's text.
+    var string: String? {
+        kind == .string ? String(decoding: text, as: UTF8.self) : nil
+    }
+
+    /// A number's value, as ``JSONParser`` reads it: integers and short decimals exactly
+    /// (an integer of at most 15 digits divided by an exact power of ten is correctly
+    /// rounded), anything longer through the standard conversion.
+    var number: Double? {
+        guard kind == .number else { return nil }
+        let text = self.text
+        var negative = false
+        var digits: Int64 = 0, count = 0, fraction = 0, afterPoint = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): afterPoint = true
+            default:
+                if digits != 0 || byte != 48 { count += 1 }
+                digits = count <= 15 ? digits * 10 + Int64(byte - 48) : digits
+                if afterPoint { fraction += 1 }
+            }
+        }
+        if count <= 15, fraction < DocumentNode.powersOfTen.count {
+            let magnitude = Double(digits) / DocumentNode.powersOfTen[fraction]
+            return negative ? -magnitude : magnitude
+        }
+        return Double(String(decoding: text, as: UTF8.self))
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var power = 1.0
+        for _ in 0..<exponent { power *= 10 }
+        return power
+    }
+
+    /// The value as ``JSONParser`` builds it.
+    var value: Value {
+        switch kind {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number: return .number(number ?? 0)
+        case .string, .key: return .string(String(decoding: text, as: UTF8.self))
+        case .array:
+            var elements: [Value] = []
+            _ = forEachElement { element in
+                elements.append(element.value)
+                return true
+            }
+            return .array(elements)
+        case .object:
+            var members: [String: Value] = [:]
+            forEachMember { name, value in members[String(decoding: name.text, as: UTF8.self)] = value.value }
+            return .object(members)
+        }
+    }
+}
+
+/// A record read from its ``Document``: the fields every rule relies on (`id`, `kind`,
+/// `date`, `date_to`), checked as ``Record/init(value:line:)`` checks them, and its
+/// direction. Nil where that initialiser would throw: the value path then reports why.
+struct DocumentRecord {
+    let root: DocumentNode
+    let line: Int
+    let id: String
+    let kind: RecordKind
+    let date: Day
+    let periodEnd: Day
+    let directions: Evaluator.Directions
+
+    init?(root: DocumentNode, line: Int) {
+        guard root.kind == .object, let id = root.member("id") else { return nil }
+        switch id.kind {
+        case .string where id.text.count > 0: self.id = String(decoding: id.text, as: UTF8.self)
+        case .number:
+            guard let number = id.number else { return nil }
+            self.id = Value.format(number)
+        default: return nil
+        }
+        guard let kindText = root.member("kind")?.stringValue, let kind = RecordKind(rawValue: kindText),
+              let dateText = root.member("date")?.stringValue, let date = Day(dateText) else { return nil }
+        var periodEnd = date
+        if let dateTo = root.member("date_to") {
+            guard let text = dateTo.stringValue, let end = Day(text), end >= date else { return nil }
+            periodEnd = end
+        }
+        self.root = root
+        self.line = line
+        self.kind = kind
+        self.date = date
+        self.periodEnd = periodEnd
+        directions = Evaluator.Directions(of: root)
+    }
+}
