@@ -6,6 +6,8 @@ protocol RecordNode {
     /// The member `key`; nil when this is not an object, has no such member, or the member
     /// is `null` (the record contract has no use for null).
     func member(_ key: String) -> Self?
+    /// ``member(_:)`` for a name the engine itself reads (`to`, `date`, `contract_date`).
+    func member(static key: StaticString) -> Self?
     var isArray: Bool { get }
     var isObject: Bool { get }
     /// Calls `body` with each element of an array until it returns false; false then.
@@ -33,6 +35,8 @@ struct PartyMembers<Node> {
 
 extension Value: RecordNode {
     func member(_ key: String) -> Value? { self[key] }
+
+    func member(static key: StaticString) -> Value? { self[key.description] }
 
     var isArray: Bool {
         if case .array = self { return true }
@@ -76,8 +80,13 @@ extension Value: RecordNode {
 
 extension DocumentNode: RecordNode {
     func member(_ key: String) -> DocumentNode? {
+        if let found = key.utf8.withContiguousStorageIfAvailable({ member(bytes: $0) }) { return found }
         var key = key
         return key.withUTF8 { member(bytes: $0) }
+    }
+
+    func member(static key: StaticString) -> DocumentNode? {
+        member(bytes: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
     var isArray: Bool { kind == .array }

@@ -229,10 +229,10 @@ final class TruthEvaluator<Node: RecordNode> {
                 // Unreachable for nodes that cannot hold it (``impliedTruth`` decides those).
                 if let implied = Node.implied(.string(periodEnd.description)) { _ = body(implied, nil) }
                 return
-            case "origin" where root.member("origin") == nil:
+            case "origin" where root.member(static: "origin") == nil:
                 visit(FieldPath(components: ["from"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
                 return
-            case "end_user" where root.member("end_user") == nil:
+            case "end_user" where root.member(static: "end_user") == nil:
                 visit(FieldPath(components: ["to"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
                 return
             default: break
@@ -269,18 +269,18 @@ final class TruthEvaluator<Node: RecordNode> {
     /// Whether the record goes to the DPRK: `to`, `end_user` or a `via` leg is KP;
     /// unknown without `to`.
     static func toDPRK(_ root: Node) -> Truth {
-        if let via = root.member("via"), via.isArray, !via.forEachElement({ !Evaluator.isKP($0.stringValue) }) { return .yes }
-        let to = root.member("to")?.stringValue
+        if let via = root.member(static: "via"), via.isArray, !via.forEachElement({ !Evaluator.isKP($0.stringValue) }) { return .yes }
+        let to = root.member(static: "to")?.stringValue
         if let to, Evaluator.isKP(to) { return .yes }
-        if let endUser = root.member("end_user")?.stringValue { if Evaluator.isKP(endUser) { return .yes } }
+        if let endUser = root.member(static: "end_user")?.stringValue { if Evaluator.isKP(endUser) { return .yes } }
         return to == nil ? .unknown : .no
     }
 
     /// Whether the record comes from the DPRK: `from` or `origin` is KP; unknown without `from`.
     static func fromDPRK(_ root: Node) -> Truth {
-        let from = root.member("from")?.stringValue
+        let from = root.member(static: "from")?.stringValue
         if let from, Evaluator.isKP(from) { return .yes }
-        if let origin = root.member("origin")?.stringValue { if Evaluator.isKP(origin) { return .yes } }
+        if let origin = root.member(static: "origin")?.stringValue { if Evaluator.isKP(origin) { return .yes } }
         return from == nil ? .unknown : .no
     }
 }

@@ -78,7 +78,8 @@ public struct Engine: Sendable {
     public init(rulebook: Rulebook) {
         self.rulebook = rulebook
         var index: [RecordKind: [RuleBox]] = [:]
-        for rule in rulebook.rules {
+        // In id order: the order findings are listed in among equally grave ones.
+        for rule in rulebook.rules.sorted(by: { $0.id < $1.id }) {
             let box = RuleBox(rule)
             for kind in rule.appliesTo { index[kind, default: []].append(box) }
         }
@@ -159,14 +160,17 @@ public struct Engine: Sendable {
     }
 
     /// A record's result: its findings, worst first, and the outcome of the worst.
-    private static func result(id: String, line: Int?, findings: [Finding]) -> RecordResult {
-        var findings = findings
-        findings.sort {
-            let left = Outcome($0.verdict), right = Outcome($1.verdict)
-            return left != right ? left > right : $0.rule < $1.rule
+    /// The findings come in rule id order (``rulesByKind`` is sorted so): ordering them worst
+    /// first keeps that order among equals, compares no ids and copies no finding unless
+    /// they are out of order.
+    private static func result(id: String, line: Int?, findings: consuming [Finding]) -> RecordResult {
+        let outcomes = findings.map { Outcome($0.verdict) }
+        var ordered = findings
+        if zip(outcomes, outcomes.dropFirst()).contains(where: { $0 < $1 }) {
+            let order = outcomes.indices.sorted { outcomes[$0] != outcomes[$1] ? outcomes[$0] > outcomes[$1] : $0 < $1 }
+            ordered = order.map { ordered[$0] }
         }
-        let outcome = findings.map { Outcome($0.verdict) }.max() ?? .clear
-        return RecordResult(id: id, line: line, outcome: outcome, findings: findings, error: nil)
+        return RecordResult(id: id, line: line, outcome: outcomes.max() ?? .clear, findings: ordered, error: nil)
     }
 
     /// Assesses a record as read from an input: an unreadable or invalid one becomes an
@@ -275,7 +279,7 @@ public struct Engine: Sendable {
     /// date), or does not (nil: no wind-down, past it, or a later contract).
     private static func windDownStatus<Node: RecordNode>(of rule: borrowing Rule, date: Day, record: Node) -> ExemptionNote.Status? {
         guard let windDown = rule.inForce.windDown, date <= windDown.until else { return nil }
-        guard let text = record.member("contract_date")?.stringValue, let day = Day(text) else { return .undecided }
+        guard let text = record.member(static: "contract_date")?.stringValue, let day = Day(text) else { return .undecided }
         return day < windDown.contractsBefore ? .applied : nil
     }
 

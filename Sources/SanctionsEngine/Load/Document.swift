@@ -272,8 +272,9 @@ struct DocumentNode {
     func textEquals(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let entry = entries[index]
         guard Int(entry.length) == key.count else { return false }
-        guard let base = bytes.baseAddress, let other = key.baseAddress else { return key.isEmpty }
-        return memcmp(base + Int(entry.start), other, key.count) == 0
+        let start = Int(entry.start)
+        for offset in 0..<key.count where bytes[start + offset] != key[offset] { return false }
+        return true
     }
 
     /// The member named `key` (the bytes of its name), or nil when this is not an object,
@@ -386,7 +387,7 @@ struct DocumentRecord {
     let directions: Evaluator.Directions
 
     init?(root: DocumentNode, line: Int) {
-        guard root.kind == .object, let id = root.member("id") else { return nil }
+        guard root.kind == .object, let id = root.member(static: "id") else { return nil }
         switch id.kind {
         case .string where id.text.count > 0: self.id = String(decoding: id.text, as: UTF8.self)
         case .number:
@@ -394,11 +395,11 @@ struct DocumentRecord {
             self.id = Value.format(number)
         default: return nil
         }
-        guard let kindText = root.member("kind")?.stringValue, let kind = RecordKind(rawValue: kindText),
-              let dateText = root.member("date")?.stringValue, let date = Day(dateText) else { return nil }
+        guard let kindText = root.member(static: "kind")?.stringValue, let kind = RecordKind(rawValue: kindText),
+              let date = root.member(static: "date").flatMap(Day.init(node:)) else { return nil }
         var periodEnd = date
-        if let dateTo = root.member("date_to") {
-            guard let text = dateTo.stringValue, let end = Day(text), end >= date else { return nil }
+        if let dateTo = root.member(static: "date_to") {
+            guard let end = Day(node: dateTo), end >= date else { return nil }
             periodEnd = end
         }
         self.root = root
@@ -407,5 +408,13 @@ struct DocumentRecord {
         self.date = date
         self.periodEnd = periodEnd
         directions = Evaluator.Directions(of: root)
+    }
+}
+
+extension Day {
+    /// The day a string node gives, as ``init(_:)`` reads it; nil for any other node.
+    init?(node: DocumentNode) {
+        guard node.kind == .string else { return nil }
+        self.init(utf8: node.text)
     }
 }

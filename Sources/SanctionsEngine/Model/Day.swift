@@ -12,7 +12,17 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Parses an ISO 8601 calendar date `YYYY-MM-DD`; `nil` when the text is not one
     /// or names a day that does not exist (2019-02-30).
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
+        if let day = text.utf8.withContiguousStorageIfAvailable({ Day(utf8: $0) }) {
+            guard let day else { return nil }
+            self = day
+            return
+        }
+        guard let day = Array(text.utf8).withUnsafeBufferPointer({ Day(utf8: $0) }) else { return nil }
+        self = day
+    }
+
+    /// ``init(_:)`` from the text's UTF-8 bytes.
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func digits(_ range: Range<Int>) -> Int? {
             var value = 0
