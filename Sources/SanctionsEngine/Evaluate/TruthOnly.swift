@@ -150,9 +150,10 @@ final class TruthEvaluator<Node: RecordNode> {
         for direction in wanted {
             let text = direction.displayText
             let answer: Truth
-            if Evaluator.equalsIgnoringCase(text, "to_dprk") {
+            // Rule files write the directions in lower case: compared whole first.
+            if text == "to_dprk" || Evaluator.equalsIgnoringCase(text, "to_dprk") {
                 answer = directions.toDPRK
-            } else if Evaluator.equalsIgnoringCase(text, "from_dprk") {
+            } else if text == "from_dprk" || Evaluator.equalsIgnoringCase(text, "from_dprk") {
                 answer = directions.fromDPRK
             } else {
                 answer = .no
