@@ -380,22 +380,18 @@ struct DocumentNode {
 struct DocumentRecord {
     let root: DocumentNode
     let line: Int
-    let id: String
+    /// `id`: text, or a number (written as ``Value/format(_:)`` writes it).
+    private let idNode: DocumentNode
     let kind: RecordKind
     let date: Day
     let periodEnd: Day
     let directions: Evaluator.Directions
 
     init?(root: DocumentNode, line: Int) {
-        guard root.kind == .object, let id = root.member(static: "id") else { return nil }
-        switch id.kind {
-        case .string where id.text.count > 0: self.id = String(decoding: id.text, as: UTF8.self)
-        case .number:
-            guard let number = id.number else { return nil }
-            self.id = Value.format(number)
-        default: return nil
-        }
-        guard let kindText = root.member(static: "kind")?.stringValue, let kind = RecordKind(rawValue: kindText),
+        guard root.kind == .object, let id = root.member(static: "id"),
+              id.kind == .string ? !id.text.isEmpty : id.kind == .number,
+              let kindNode = root.member(static: "kind"), kindNode.kind == .string,
+              let kind = RecordKind.allCases.first(where: { kindNode.textEquals($0.utf8) }),
               let date = root.member(static: "date").flatMap(Day.init(node:)) else { return nil }
         var periodEnd = date
         if let dateTo = root.member(static: "date_to") {
@@ -404,10 +400,32 @@ struct DocumentRecord {
         }
         self.root = root
         self.line = line
+        idNode = id
         self.kind = kind
         self.date = date
         self.periodEnd = periodEnd
         directions = Evaluator.Directions(of: root)
+    }
+
+    /// The record's id, as ``Record/id``.
+    var id: String {
+        idNode.kind == .number ? Value.format(idNode.number ?? 0) : String(decoding: idNode.text, as: UTF8.self)
+    }
+}
+
+extension RecordKind {
+    /// The kind's name as records write it, in bytes.
+    fileprivate var utf8: UnsafeBufferPointer<UInt8> {
+        let name: StaticString = switch self {
+        case .shipment: "shipment"
+        case .vesselEvent: "vessel_event"
+        case .employment: "employment"
+        case .financial: "financial"
+        case .service: "service"
+        case .registration: "registration"
+        case .jointVenture: "joint_venture"
+        }
+        return UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
     }
 }
 
