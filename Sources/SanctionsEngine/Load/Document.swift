@@ -174,40 +174,40 @@ struct Document: Sendable {
         }
 
         private mutating func array(depth: Int) -> Bool {
-            guard depth <= JSONParser.maxDepth else { return false }
-            let position = entryCount
-            append(.array, start: index, length: 0)
-            index += 1
-            skipSpace()
-            if index < count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return true
-            }
+            guard let position = open(.array, depth: depth) else { return false }
+            if closes(position, with: UInt8(ascii: "]")) { return true }
             while true {
                 skipSpace()
                 guard value(depth: depth) else { return false }
                 skipSpace()
-                guard index < count else { return false }
-                let byte = bytes[index]
+                if closes(position, with: UInt8(ascii: "]")) { return true }
+                guard index < count, bytes[index] == UInt8(ascii: ",") else { return false }
                 index += 1
-                if byte == UInt8(ascii: "]") {
-                    entries[position].end = UInt32(entryCount)
-                    return true
-                }
-                guard byte == UInt8(ascii: ",") else { return false }
             }
         }
 
-        private mutating func object(depth: Int) -> Bool {
-            guard depth <= JSONParser.maxDepth else { return false }
+        /// Starts an array or object at `index` (within the nesting bound); its position.
+        private mutating func open(_ kind: Kind, depth: Int) -> Int? {
+            guard depth <= JSONParser.maxDepth else { return nil }
             let position = entryCount
-            append(.object, start: index, length: 0)
+            append(kind, start: index, length: 0)
             index += 1
             skipSpace()
-            if index < count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return true
-            }
+            return position
+        }
+
+        /// Whether the array or object at `position` closes here with `bracket`: then it
+        /// ends after everything read since it opened.
+        private mutating func closes(_ position: Int, with bracket: UInt8) -> Bool {
+            guard index < count, bytes[index] == bracket else { return false }
+            index += 1
+            entries[position].end = UInt32(entryCount)
+            return true
+        }
+
+        private mutating func object(depth: Int) -> Bool {
+            guard let position = open(.object, depth: depth) else { return false }
+            if closes(position, with: UInt8(ascii: "}")) { return true }
             while true {
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: "\""), string(.key) else { return false }
@@ -220,14 +220,9 @@ struct Document: Sendable {
                 guard value(depth: depth) else { return false }
                 entries[key].end = UInt32(entryCount)
                 skipSpace()
-                guard index < count else { return false }
-                let byte = bytes[index]
+                if closes(position, with: UInt8(ascii: "}")) { return true }
+                guard index < count, bytes[index] == UInt8(ascii: ",") else { return false }
                 index += 1
-                if byte == UInt8(ascii: "}") {
-                    entries[position].end = UInt32(entryCount)
-                    return true
-                }
-                guard byte == UInt8(ascii: ",") else { return false }
             }
         }
 

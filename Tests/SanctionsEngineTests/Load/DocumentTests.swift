@@ -64,19 +64,6 @@ import Testing
         return true
     }
 
-    /// SplitMix64: a small seeded generator, so that the random cases are the same every run.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The header both readers agree on: what ``DocumentRecord`` and ``Record`` both read.
     struct Header: Equatable, CustomStringConvertible {
         let id: String
@@ -228,7 +215,7 @@ import Testing
     /// among them; half of them about the exact path's bounds (15 digits, 22 fraction digits),
     /// so that both it and the standard conversion are exercised.
     @Test func numbersAreReadBitForBitAsTheParserReadsThem() {
-        var generator = SplitMix64(state: 0x5A4C_7E2D_1B0F_3C89)
+        var generator = SeededGenerator(seed: 0x5A4C_7E2D_1B0F_3C89)
         var exact = 0, standard = 0
         for sample in 0..<600 {
             let nearBounds = sample % 2 == 1
