@@ -113,7 +113,7 @@ public struct CapLedger: Sendable {
                 if case .string(let text) = member { return text }
                 return nil
             }
-            // As Evaluator.toDPRK(_:) and fromDPRK(_:) decide them.
+            // As TruthEvaluator.toDPRK(_:) and fromDPRK(_:) decide them.
             let to = text(members[2]), from = text(members[3])
             var via: [String?] = []
             if case .strings(let elements) = members[6] { via = elements }

@@ -236,7 +236,7 @@ public struct Run: Sendable {
     }
 
     /// Whether the record on a JSON line may count toward a cap: decided on its document
-    /// (an invalid record counts for nothing; ``CapLedger/LineFilter/mayCount(_:)-(DocumentRecord)``),
+    /// (an invalid record counts for nothing; `LineFilter.mayCount` of its `DocumentRecord`),
     /// else by the filter's scan.
     static func mayCount(_ line: [UInt8], filter: CapLedger.LineFilter) -> Bool {
         guard let document = Document(line) else { return line.withUnsafeBufferPointer(filter.mayCount) }
