@@ -14,6 +14,11 @@ struct BoundedPattern: @unchecked Sendable {
 
     let source: String
     private let regex: Regex<AnyRegexOutput>
+    /// For a pattern that is one class of ASCII letters and digits (`[a-z0-9]`, the usual
+    /// "has some text" test): the ASCII bytes it matches, either case, as a 128-bit set.
+    /// ASCII text is then searched for one of them, as the regex would match it, without the
+    /// regex engine (which costs more than judging the rest of the record).
+    let asciiClass: (low: UInt64, high: UInt64)?
 
     init(_ source: String) throws(PatternError) {
         guard source.count <= BoundedPattern.maxPattern else {
@@ -28,11 +33,63 @@ struct BoundedPattern: @unchecked Sendable {
             throw PatternError(message: "not a valid regular expression: \(error)")
         }
         self.source = source
+        asciiClass = BoundedPattern.asciiClass(source)
     }
 
     func matches(_ text: String) -> Bool {
+        if let asciiClass, let found = BoundedPattern.search(text, for: asciiClass) { return found }
+        return matchesByRegex(text)
+    }
+
+    /// ``matches(_:)`` by the regex engine alone.
+    func matchesByRegex(_ text: String) -> Bool {
         let bounded = text.count > BoundedPattern.maxInput ? String(text.prefix(BoundedPattern.maxInput)) : text
         return (try? regex.firstMatch(in: bounded)) != nil
+    }
+
+    /// The set of `[…]` holding only ASCII letters, digits and ranges of one kind of them
+    /// (`a-z`, `A-F`, `0-9`), each letter in both cases; nil for any other pattern.
+    static func asciiClass(_ pattern: String) -> (low: UInt64, high: UInt64)? {
+        var bytes = Array(pattern.utf8)[...]
+        guard bytes.count >= 3, bytes.popFirst() == UInt8(ascii: "["), bytes.popLast() == UInt8(ascii: "]") else { return nil }
+        func kind(_ byte: UInt8) -> Int? {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): return 0
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): return 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return 2
+            default: return nil
+            }
+        }
+        var low: UInt64 = 0, high: UInt64 = 0
+        func add(_ byte: UInt8) {
+            for member in kind(byte) == 2 ? [byte] : [byte | 0x20, byte & ~0x20] {
+                if member < 64 { low |= 1 << UInt64(member) } else { high |= 1 << UInt64(member - 64) }
+            }
+        }
+        while let first = bytes.popFirst() {
+            guard let firstKind = kind(first) else { return nil }
+            guard bytes.first == UInt8(ascii: "-"), bytes.count >= 2 else {
+                add(first)
+                continue
+            }
+            bytes.removeFirst()
+            guard let last = bytes.popFirst(), kind(last) == firstKind, first <= last else { return nil }
+            for byte in first...last { add(byte) }
+        }
+        return (low, high)
+    }
+
+    /// Whether ASCII `text` holds a byte of `set`; nil when the text is not ASCII or is
+    /// longer than ``maxInput`` (the regex decides those).
+    static func search(_ text: String, for set: (low: UInt64, high: UInt64)) -> Bool? {
+        let utf8 = text.utf8
+        guard utf8.count <= maxInput else { return nil }
+        var found = false
+        for byte in utf8 {
+            if byte >= 0x80 { return nil }
+            if byte < 64 ? set.low & (1 << UInt64(byte)) != 0 : set.high & (1 << UInt64(byte - 64)) != 0 { found = true }
+        }
+        return found
     }
 
     /// Why the pattern could take too long, or nil.

@@ -134,7 +134,7 @@ final class Evaluator {
             let reference = entry.reference.map { " (\($0))" } ?? ""
             let listed = entry.listedOn.map { ", listed \($0)" } ?? ""
             let place = match.kind == .identifier ? candidate.path : candidate.path + (value.stringValue == nil ? ".name" : "")
-            let shown = match.kind == .identifier ? match.matchedText : (matchedName ?? "")
+            let shown = match.kind == .identifier ? match.matchedText : (matchedName?.stringValue ?? "")
             if match.listedAfterDate {
                 noFacts.append(Fact(path: place, value: shown, test: "matches \(entry.name)\(reference) on \(listTitle), but it was listed only on \(entry.listedOn?.description ?? "?"), after this record", holds: false))
             } else if match.isExact {

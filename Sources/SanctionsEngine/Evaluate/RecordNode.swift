@@ -14,6 +14,8 @@ protocol RecordNode {
     func forEachElement(_ body: (Self) -> Bool) -> Bool
     /// The text, when this is a string.
     var stringValue: String? { get }
+    /// `body` called with the UTF-8 bytes of the text, when this is a string (else nil).
+    func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result?
     /// The value itself, as a rule's test reads it.
     var value: Value { get }
     /// The members a party or vessel is screened by, read in one pass.
@@ -75,6 +77,11 @@ extension Value: RecordNode {
         return members
     }
 
+    func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        guard case .string(var text) = self else { return nil }
+        return text.withUTF8(body)
+    }
+
     static func implied(_ value: Value) -> Value? { value }
 }
 
@@ -94,6 +101,10 @@ extension DocumentNode: RecordNode {
     var isObject: Bool { kind == .object }
 
     var stringValue: String? { string }
+
+    func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        kind == .string ? body(text) : nil
+    }
 
     var party: PartyMembers<DocumentNode> {
         var members = PartyMembers<DocumentNode>()

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What one worker remembers across the records it assesses: the list match of each name
 /// it has screened. A name's match does not depend on the record (the listing date is weighed
 /// afterwards), and trade data names the same counterparties again and again, so most names
@@ -8,12 +14,13 @@
 /// name found in the previous generation moves to the current. Names that keep coming back
 /// stay, memory does not grow with the input. Not shared between threads: each worker owns one.
 final class ScreeningCache {
-    /// The names screened against one list at one threshold: a lookup hashes the name alone.
+    /// The names screened against one list at one threshold, keyed by their UTF-8 bytes: a
+    /// lookup hashes the bytes a document holds, without making a `String` of them.
     private final class Table {
         let matcher: ObjectIdentifier
         let threshold: Double
-        var current: [String: Entry] = [:]
-        var previous: [String: Entry] = [:]
+        var current = ByteKeyMap<Entry>()
+        var previous = ByteKeyMap<Entry>()
 
         init(matcher: ObjectIdentifier, threshold: Double) {
             self.matcher = matcher
@@ -32,36 +39,144 @@ final class ScreeningCache {
 
     /// Names kept per generation.
     let capacity: Int
-    /// Names in the current generation, over all tables.
+    /// Names (and identifiers) in the current generation, over all tables.
     private var count = 0
     /// One per list and threshold the rulebook screens against (a handful: found by a scan).
     private var tables: [Table] = []
+    /// Identifiers (IMO numbers …) looked up on one list, by list: they do not depend on a
+    /// threshold. Kept and dropped with the names.
+    private var identifierTables: [Table] = []
 
     init(capacity: Int = 65_536) {
         self.capacity = max(1, capacity)
     }
 
     func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
-        let table = self.table(for: screening)
-        if let known = table.current[name] { return known.hit }
-        let entry = table.previous[name] ?? screening.matcher.nameHit(name, threshold: screening.threshold).map(Entry.init) ?? noHit
+        var name = name
+        return name.withUTF8 { nameHit(utf8: $0, screening) }
+    }
+
+    /// ``nameHit(_:_:)`` for a name given as its UTF-8 bytes.
+    func nameHit(utf8 name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
+        let table = self.table(for: screening, in: &tables, threshold: screening.threshold)
+        return remembered(name, in: table) { text in
+            screening.matcher.nameHit(text, threshold: screening.threshold)
+        }
+    }
+
+    /// The list entry one identifier is (``NameMatcher/identifierHit(_:)`` of it alone).
+    func identifierHit(utf8 identifier: UnsafeBufferPointer<UInt8>, _ matcher: NameMatcher) -> NameMatcher.NameHit? {
+        let table = self.table(for: Screening(matcher: matcher, threshold: 0, describe: nil), in: &identifierTables, threshold: 0)
+        return remembered(identifier, in: table) { text in matcher.identifierHit([text]) }
+    }
+
+    private func remembered(_ key: UnsafeBufferPointer<UInt8>, in table: Table,
+                            _ work: (String) -> NameMatcher.NameHit?) -> NameMatcher.NameHit? {
+        let hash = ByteKeyMap<Entry>.hash(key)
+        if let known = table.current.value(for: key, hash: hash) { return known.hit }
+        let entry = table.previous.value(for: key, hash: hash)
+            ?? work(String(decoding: key, as: UTF8.self)).map(Entry.init) ?? noHit
         if count >= capacity {
-            for table in tables {
+            for table in tables + identifierTables {
                 table.previous = table.current
-                table.current = [:]
+                table.current = ByteKeyMap()
             }
             count = 0
         }
-        table.current[name] = entry
+        table.current.insert(entry, for: key, hash: hash)
         count += 1
         return entry.hit
     }
 
-    private func table(for screening: Screening) -> Table {
+    private func table(for screening: Screening, in tables: inout [Table], threshold: Double) -> Table {
         let matcher = ObjectIdentifier(screening.matcher.tables)
-        for table in tables where table.matcher == matcher && table.threshold == screening.threshold { return table }
-        let table = Table(matcher: matcher, threshold: screening.threshold)
+        for table in tables where table.matcher == matcher && table.threshold == threshold { return table }
+        let table = Table(matcher: matcher, threshold: threshold)
         tables.append(table)
         return table
+    }
+}
+
+/// A hash map from byte strings to values, open addressing over one arena of key bytes:
+/// what ``ScreeningCache`` keeps names in (Swift's `Dictionary` would need a `String` per
+/// lookup and hash it with SipHash, several times the cost of the lookup itself).
+struct ByteKeyMap<Stored> {
+    private struct Slot {
+        var hash: UInt64 = 0
+        var start: UInt32 = 0
+        var length: UInt32 = 0
+        /// Index into `values`, or -1 for an empty slot.
+        var value: Int32 = -1
+    }
+
+    private var slots = [Slot](repeating: Slot(), count: 64)
+    private var arena: [UInt8] = []
+    private var values: [Stored] = []
+
+    /// Keys held.
+    var count: Int { values.count }
+
+    /// A 64-bit hash of `key`, eight bytes at a time.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = UInt64(truncatingIfNeeded: key.count) &* multiplier
+        guard let base = key.baseAddress else { return hash }
+        var offset = 0
+        while offset + 8 <= key.count {
+            let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+            hash = (hash ^ word) &* multiplier
+            hash ^= hash >> 29
+            offset += 8
+        }
+        if offset < key.count {
+            var word: UInt64 = 0
+            for position in offset..<key.count { word = word << 8 | UInt64(key[position]) }
+            hash = (hash ^ word) &* multiplier
+        }
+        hash ^= hash >> 32
+        hash &*= 0xBF58_476D_1CE4_E5B9
+        return hash ^ (hash >> 29)
+    }
+
+    /// The value kept for `key` (whose ``hash(_:)`` is `hash`).
+    func value(for key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Stored? {
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[position]
+            if slot.value < 0 { return nil }
+            if slot.hash == hash, Int(slot.length) == key.count, matches(slot, key) { return values[Int(slot.value)] }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// Keeps `value` for `key`, which is not held yet.
+    mutating func insert(_ value: Stored, for key: UnsafeBufferPointer<UInt8>, hash: UInt64) {
+        if (values.count + 1) * 2 > slots.count { grow() }
+        let slot = Slot(hash: hash, start: UInt32(truncatingIfNeeded: arena.count), length: UInt32(truncatingIfNeeded: key.count),
+                        value: Int32(truncatingIfNeeded: values.count))
+        arena.append(contentsOf: key)
+        values.append(value)
+        place(slot)
+    }
+
+    private func matches(_ slot: Slot, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        arena.withUnsafeBufferPointer { arena in
+            guard let stored = arena.baseAddress, let wanted = key.baseAddress else { return key.isEmpty }
+            return memcmp(stored + Int(slot.start), wanted, key.count) == 0
+        }
+    }
+
+    private mutating func place(_ slot: Slot) {
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: slot.hash) & mask
+        while slots[position].value >= 0 { position = (position + 1) & mask }
+        slots[position] = slot
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        for slot in old where slot.value >= 0 { place(slot) }
     }
 }

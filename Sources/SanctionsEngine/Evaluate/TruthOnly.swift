@@ -172,28 +172,35 @@ final class TruthEvaluator<Node: RecordNode> {
     /// The best match of a party or vessel (an object with `name`, `aliases`, `former_names`,
     /// `imo`, `mmsi`, `identifiers`, or a bare name): identifiers first, then each name the
     /// record gives, exact before fuzzy, then the higher score. Returns the name that matched
-    /// (`nil` for an identifier).
-    func bestMatch(for party: Node, _ screening: Screening) -> (NameMatch, String?)? {
+    /// (`nil` for an identifier). Names and identifiers are looked up by their bytes.
+    func bestMatch(for party: Node, _ screening: Screening) -> (NameMatch, Node?)? {
         let matcher = screening.matcher
-        if let text = party.stringValue {
-            return nameHit(text, screening).map { (matcher.result($0, date: date), text) }
+        if let found = party.withStringBytes({ nameHit($0, screening) }) {
+            return found.map { (matcher.result($0, date: date), party) }
         }
         let members = party.party
         if members.imo != nil || members.mmsi != nil || members.identifiers != nil {
-            var identifiers: [String] = []
-            if let imo = members.imo { identifiers.append(imo.value.displayText) }
-            if let mmsi = members.mmsi { identifiers.append(mmsi.value.displayText) }
-            if let listed = members.identifiers, listed.isArray {
-                _ = listed.forEachElement { item in
-                    if let text = item.stringValue ?? item.member("value")?.value.displayText { identifiers.append(text) }
-                    return true
+            var identifierHit: NameMatcher.NameHit?
+            // The first identifier on the list, in the order given: IMO, MMSI, the rest.
+            func look(_ node: Node?, text: (Node) -> String?) -> Bool {
+                guard identifierHit == nil, let node else { return identifierHit == nil }
+                if let found = node.withStringBytes({ self.identifierHit($0, matcher) }) {
+                    identifierHit = found
+                } else if var text = text(node) {
+                    identifierHit = text.withUTF8 { self.identifierHit($0, matcher) }
                 }
+                return identifierHit == nil
             }
-            if let hit = matcher.identifierHit(identifiers) { return (matcher.result(hit, date: date), nil) }
+            _ = look(members.imo) { $0.value.displayText }
+            _ = look(members.mmsi) { $0.value.displayText }
+            if let listed = members.identifiers, listed.isArray {
+                _ = listed.forEachElement { item in look(item) { $0.member("value")?.value.displayText } }
+            }
+            if let identifierHit { return (matcher.result(identifierHit, date: date), nil) }
         }
-        var best: (hit: NameMatcher.NameHit, name: String)?
-        func consider(_ name: String) {
-            guard let hit = nameHit(name, screening) else { return }
+        var best: (hit: NameMatcher.NameHit, name: Node)?
+        func consider(_ name: Node) {
+            guard let found = name.withStringBytes({ nameHit($0, screening) }), let hit = found else { return }
             guard let current = best else {
                 best = (hit, name)
                 return
@@ -201,20 +208,25 @@ final class TruthEvaluator<Node: RecordNode> {
             let exact = hit.kind != .fuzzy, currentExact = current.hit.kind != .fuzzy
             if (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) { best = (hit, name) }
         }
-        if let name = members.name?.stringValue { consider(name) }
+        if let name = members.name { consider(name) }
         for list in [members.aliases, members.formerNames] {
             guard let list, list.isArray else { continue }
             _ = list.forEachElement { item in
-                if let name = item.stringValue { consider(name) }
+                consider(item)
                 return true
             }
         }
         return best.map { (matcher.result($0.hit, date: date), $0.name) }
     }
 
-    private func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
-        guard let cache else { return screening.matcher.nameHit(name, threshold: screening.threshold) }
-        return cache.nameHit(name, screening)
+    private func nameHit(_ name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
+        guard let cache else { return screening.matcher.nameHit(String(decoding: name, as: UTF8.self), threshold: screening.threshold) }
+        return cache.nameHit(utf8: name, screening)
+    }
+
+    private func identifierHit(_ identifier: UnsafeBufferPointer<UInt8>, _ matcher: NameMatcher) -> NameMatcher.NameHit? {
+        guard let cache else { return matcher.identifierHit([String(decoding: identifier, as: UTF8.self)]) }
+        return cache.identifierHit(utf8: identifier, matcher)
     }
 
     // MARK: Paths

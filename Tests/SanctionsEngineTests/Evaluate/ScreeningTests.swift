@@ -14,6 +14,37 @@ import Testing
         return try evaluate(condition, json)
     }
 
+    /// The screening cache's byte-keyed map finds what a dictionary finds: every key kept
+    /// (empty ones, prefixes of others, lengths across the eight-byte steps of its hash, past
+    /// several growths), and no key that was not.
+    @Test func theCachesByteMapFindsWhatADictionaryFinds() {
+        var generator = SeededGenerator(seed: 2397)
+        var map = ByteKeyMap<Int>()
+        var reference: [[UInt8]: Int] = [:]
+        func random() -> [UInt8] {
+            (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 65...70, using: &generator) }
+        }
+        for value in 0..<3_000 {
+            var key = random()
+            if value % 7 == 0, let earlier = reference.keys.first { key = earlier + [65] }
+            guard reference[key] == nil else { continue }
+            key.withUnsafeBufferPointer { map.insert(value, for: $0, hash: ByteKeyMap<Int>.hash($0)) }
+            reference[key] = value
+        }
+        #expect(map.count == reference.count)
+        for (key, value) in reference {
+            #expect(key.withUnsafeBufferPointer { map.value(for: $0, hash: ByteKeyMap<Int>.hash($0)) } == value)
+        }
+        var misses = 0
+        for _ in 0..<3_000 {
+            let key = random()
+            guard reference[key] == nil else { continue }
+            misses += 1
+            #expect(key.withUnsafeBufferPointer { map.value(for: $0, hash: ByteKeyMap<Int>.hash($0)) } == nil)
+        }
+        #expect(misses > 100)
+    }
+
     @Test func anIdentifierMatchHoldsWhateverTheName() throws {
         let evaluation = try screen("vessel", "un-1718-vessels", record(#""vessel":{"name":"SOME OTHER NAME","imo":"8909575"}"#, date: "2017-01-01"))
         #expect(evaluation.truth == .yes)

@@ -158,6 +158,31 @@ import Testing
         _ = try BoundedPattern(pattern)
     }
 
+    /// A pattern that is one class of letters and digits is searched for without the regex
+    /// engine: it matches every ASCII text exactly as the regex does, case ignored.
+    @Test(arguments: ["[a-z0-9]", "[a-f]", "[A-Z]", "[0-9]", "[xyz]", "[a-cX-Z5]", "[Q]"])
+    func aCharacterClassMatchesAsTheRegexDoes(_ source: String) throws {
+        let pattern = try BoundedPattern(source)
+        #expect(pattern.asciiClass != nil)
+        var texts = (0..<128).map { String(UnicodeScalar(UInt8($0))) } + ["", "--", "  .;", "\r\n", "Zz", "é", "xé", "K"]
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<300 {
+            let length = Int.random(in: 0...6, using: &generator)
+            texts.append(String((0..<length).map { _ in Character(UnicodeScalar(UInt8.random(in: 32...126, using: &generator))) }))
+        }
+        var matched = 0
+        for text in texts {
+            #expect(pattern.matches(text) == pattern.matchesByRegex(text), "\(source) on \(text.debugDescription)")
+            if pattern.matches(text) { matched += 1 }
+        }
+        #expect(matched > 0 && matched < texts.count)
+    }
+
+    @Test(arguments: ["[^a-z]", "[a-z]+", "[a-Z]", "[z-a]", "[\\w]", "[a-]", "a", "[]", "[a-z0-9]x"])
+    func otherPatternsAreLeftToTheRegex(_ source: String) throws {
+        #expect((try? BoundedPattern(source))?.asciiClass == nil)
+    }
+
     @Test func aRegexIsBoundedInLengthAndInput() throws {
         #expect(throws: PatternError.self) { try BoundedPattern(String(repeating: "a", count: BoundedPattern.maxPattern + 1)) }
         let pattern = try BoundedPattern("a.*x")
