@@ -181,6 +181,34 @@ struct Screening: Sendable {
 /// A dotted path into a record, split once.
 struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     let components: [String]
+    /// What the path names besides a member when it is read from the record's root (a
+    /// one-component path the engine treats apart), found once so evaluation compares no text.
+    let special: Special
+
+    enum Special: Sendable, Hashable {
+        /// A member like any other.
+        case none
+        /// The record's direction (``Evaluator/flow(_:)``).
+        case flow
+        /// The last day of the record's period: a fact it implies.
+        case periodEnd
+        /// `origin`, which falls back to `from`.
+        case origin
+        /// `end_user`, which falls back to `to`.
+        case endUser
+    }
+
+    init(components: [String]) {
+        self.components = components
+        switch components.count == 1 ? components[0] : "" {
+        case "flow": special = .flow
+        case "period_end": special = .periodEnd
+        case "origin": special = .origin
+        case "end_user": special = .endUser
+        default: special = .none
+        }
+    }
+
     var description: String { components.joined(separator: ".") }
 }
 
@@ -190,6 +218,29 @@ struct FieldTest: Sendable {
     let test: Operator
     /// Plain words for findings, from the rule's `describe:`.
     let describe: String?
+    /// For a test of `flow`, the directions it names (compared ignoring case, as
+    /// ``Evaluator/flow(_:)`` compares them) and whether it is `not_in`; nil for an
+    /// operator `flow` cannot be tested with (its truth is then unknown).
+    let flow: (toDPRK: Bool, fromDPRK: Bool, negated: Bool)?
+
+    init(path: FieldPath, test: Operator, describe: String?) {
+        self.path = path
+        self.test = test
+        self.describe = describe
+        let wanted: [Value]
+        switch test {
+        case .equals(let value): wanted = [value]
+        case .isIn(let values), .notIn(let values): wanted = values
+        default:
+            flow = nil
+            return
+        }
+        let texts = wanted.map(\.displayText)
+        var negated = false
+        if case .notIn = test { negated = true }
+        flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },
+                texts.contains { Evaluator.equalsIgnoringCase($0, "from_dprk") }, negated)
+    }
 }
 
 /// What a field is tested for.

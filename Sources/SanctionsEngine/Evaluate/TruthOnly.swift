@@ -101,13 +101,13 @@ final class TruthEvaluator<Node: RecordNode> {
     /// A condition on `period_end` (a fact the record implies, not a member it gives), when
     /// this kind of node cannot hold it: decided on a ``Value``. Nil for any other path.
     private func impliedTruth(_ condition: Condition, _ path: FieldPath) -> Truth? {
-        guard Node.implied(.null) == nil, path.components.count == 1, path.components[0] == "period_end" else { return nil }
+        guard path.special == .periodEnd, Node.implied(.null) == nil else { return nil }
         let values = TruthEvaluator<Value>(root: .null, date: date, periodEnd: periodEnd, cache: cache, directions: directions)
         return values.truth(condition, in: .null, atRoot: true)
     }
 
     private func truth(_ test: FieldTest, in node: Node, atRoot: Bool) -> Truth {
-        if atRoot, test.path.components.count == 1, test.path.components[0] == "flow" { return flowTruth(test.test) }
+        if atRoot, test.path.special == .flow { return flowTruth(test) }
         switch test.test {
         case .exists, .missing:
             var present = false
@@ -136,35 +136,13 @@ final class TruthEvaluator<Node: RecordNode> {
         }
     }
 
-    /// The truth of a `flow` test: ``Evaluator/flow(_:)`` without its facts.
-    private func flowTruth(_ test: Operator) -> Truth {
-        let wanted: [Value]
-        var negate = false
-        switch test {
-        case .equals(let value): wanted = [value]
-        case .isIn(let values): wanted = values
-        case .notIn(let values): wanted = values; negate = true
-        default: return .unknown
-        }
-        var truth = Truth.no
-        for direction in wanted {
-            let text = direction.displayText
-            let answer: Truth
-            // Rule files write the directions in lower case: compared whole first.
-            if text == "to_dprk" || Evaluator.equalsIgnoringCase(text, "to_dprk") {
-                answer = directions.toDPRK
-            } else if text == "from_dprk" || Evaluator.equalsIgnoringCase(text, "from_dprk") {
-                answer = directions.fromDPRK
-            } else {
-                answer = .no
-            }
-            switch answer {
-            case .yes: truth = .yes
-            case .unknown: if truth != .yes { truth = .unknown }
-            case .no: break
-            }
-        }
-        return negate ? truth.negated : truth
+    /// The truth of a `flow` test: ``Evaluator/flow(_:)`` without its facts. Each direction
+    /// the test names is yes, no or unknown for the record; the test holds when one holds.
+    private func flowTruth(_ test: FieldTest) -> Truth {
+        guard let flow = test.flow else { return .unknown }
+        let to = flow.toDPRK ? directions.toDPRK : .no, from = flow.fromDPRK ? directions.fromDPRK : .no
+        let truth: Truth = to == .yes || from == .yes ? .yes : (to == .unknown || from == .unknown ? .unknown : .no)
+        return flow.negated ? truth.negated : truth
     }
 
     // MARK: Screening
@@ -236,16 +214,16 @@ final class TruthEvaluator<Node: RecordNode> {
     /// where a member is absent. `body` returns `false` to stop.
     func visit(_ path: FieldPath, in node: Node, atRoot: Bool, fanOutLeaf: Bool,
                _ body: (_ value: Node?, _ parent: Node?) -> Bool) {
-        if atRoot, path.components.count == 1 {
-            switch path.components[0] {
-            case "period_end":
+        if atRoot {
+            switch path.special {
+            case .periodEnd:
                 // Unreachable for nodes that cannot hold it (``impliedTruth`` decides those).
                 if let implied = Node.implied(.string(periodEnd.description)) { _ = body(implied, nil) }
                 return
-            case "origin" where root.member(static: "origin") == nil:
+            case .origin where root.member(static: "origin") == nil:
                 visit(FieldPath(components: ["from"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
                 return
-            case "end_user" where root.member(static: "end_user") == nil:
+            case .endUser where root.member(static: "end_user") == nil:
                 visit(FieldPath(components: ["to"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
                 return
             default: break

@@ -167,12 +167,18 @@ public struct CapLedger: Sendable {
     /// The record's contributions to the caps of `rules` (capped rules, in rulebook order).
     static func entries(for record: Record, rules: [Rule], key: Key) -> [Entry] {
         var entries: [Entry] = []
+        // One evaluator for every cap: it depends on the record alone.
+        var evaluator: Evaluator?
         for rule in rules {
             // A cap runs over the periods its paragraph sets, which may outlast the rule's
             // per-record window (2375 para. 14's cap ran to 31 December 2017).
             guard let cap = rule.cap, rule.appliesTo.contains(record.kind),
                   cap.periods.contains(where: { $0.window(containing: record.date) != nil }) else { continue }
-            if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key) { entries.append(entry) }
+            let recordEvaluator = evaluator ?? Evaluator(record: record)
+            evaluator = recordEvaluator
+            if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key, evaluator: recordEvaluator) {
+                entries.append(entry)
+            }
         }
         return entries
     }
@@ -180,10 +186,11 @@ public struct CapLedger: Sendable {
     /// The capped rules, in rulebook order (a ``Judged/rule`` is a position in it).
     var cappedRules: [Rule] { rules }
 
-    static func entry(for record: Record, rule: Rule, cap: Cap, key: Key) -> Entry? {
-        let evaluator = Evaluator(record: record)
-        // The fast path: most records do not count toward a cap, and the reasons are not needed then.
-        if let counts = cap.counts, evaluator.truth(counts) == .no { return nil }
+    static func entry(for record: Record, rule: Rule, cap: Cap, key: Key, evaluator: Evaluator) -> Entry? {
+        // The fast path: whether the record and each item count is decided without reasons;
+        // they are worked out only where it is unknown (they name the facts missing).
+        let countsTruth = cap.counts.map(evaluator.truth) ?? .yes
+        if countsTruth == .no { return nil }
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
         // In the order the cap gives them: the missing facts come out in the same order every run.
@@ -191,7 +198,7 @@ public struct CapLedger: Sendable {
         for measure in cap.periods.flatMap({ $0.limits.map(\.measure) }) where !measures.contains(measure) {
             measures.append(measure)
         }
-        if let counts = cap.counts {
+        if let counts = cap.counts, countsTruth == .unknown {
             let evaluation = evaluator.evaluate(counts)
             switch evaluation.truth {
             case .no: return nil
@@ -205,11 +212,12 @@ public struct CapLedger: Sendable {
         var counted = false
         let goods = record.value["goods"]?.arrayValue ?? []
         for (position, item) in goods.enumerated() {
-            if evaluator.truth(cap.items, in: item, atRoot: false) == .no { continue }
+            let itemTruth = evaluator.truth(cap.items, in: item, atRoot: false)
+            if itemTruth == .no { continue }
             let prefix = "goods[\(position)]"
-            let evaluation = evaluator.evaluate(cap.items, in: Evaluator.Scope(value: item, prefix: prefix))
-            if evaluation.truth == .no { continue }
-            if evaluation.truth == .unknown {
+            let evaluation = itemTruth == .yes ? nil : evaluator.evaluate(cap.items, in: Evaluator.Scope(value: item, prefix: prefix))
+            if let evaluation, evaluation.truth == .no { continue }
+            if let evaluation, evaluation.truth == .unknown {
                 unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
                 uncounted = Set(measures)
                 continue

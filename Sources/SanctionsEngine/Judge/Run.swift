@@ -235,11 +235,13 @@ public struct Run: Sendable {
         counting.finish(deliver: keep)
     }
 
-    /// Whether the record on a JSON line may count toward a cap: decided on its document
-    /// (an invalid record counts for nothing; `LineFilter.mayCount` of its `DocumentRecord`),
-    /// else by the filter's scan.
+    /// Whether the record on a JSON line may count toward a cap. The filter's scan of the
+    /// top level rules most lines out by kind, date and direction; the rest are decided on
+    /// their document (an invalid record counts for nothing; `LineFilter.mayCount` of its
+    /// `DocumentRecord`, which weighs the caps' `counts` too), else by the scan alone.
     static func mayCount(_ line: [UInt8], filter: CapLedger.LineFilter) -> Bool {
-        guard let document = Document(line) else { return line.withUnsafeBufferPointer(filter.mayCount) }
+        guard line.withUnsafeBufferPointer(filter.mayCount) else { return false }
+        guard let document = Document(line) else { return true }
         return document.withRoot { root in
             guard let record = DocumentRecord(root: root, line: 0) else { return false }
             return filter.mayCount(record)

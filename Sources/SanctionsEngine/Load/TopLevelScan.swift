@@ -22,8 +22,9 @@ enum TopLevelScan {
 
     /// The members named `keys` of the top-level object on this line, or nil when unsure.
     static func members(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString]) -> [Member]? {
+        guard keys.count <= 64 else { return nil }
         var found = [Member](repeating: .absent, count: keys.count)
-        var seen = [Bool](repeating: false, count: keys.count)
+        var seen: UInt64 = 0
         var index = 0
         let count = line.count
         func skipSpace() {
@@ -35,48 +36,53 @@ enum TopLevelScan {
             index += 1
             let start = index
             var escaped = false
-            while index < count {
-                switch line[index] {
-                case UInt8(ascii: "\""):
+            while true {
+                index = TopLevelScan.next(in: line, from: index, quoteOrBackslash: true)
+                guard index < count else { return nil }
+                if line[index] == UInt8(ascii: "\"") {
                     index += 1
                     return (start..<index - 1, escaped)
-                case UInt8(ascii: "\\"):
-                    escaped = true
-                    index += 2
-                default:
-                    index += 1
                 }
+                escaped = true
+                index += 2
             }
-            return nil
         }
         /// Passes over any value; false when the line ends first.
         func skipValue() -> Bool {
-            var depth = 0
-            repeat {
-                skipSpace()
-                guard index < count else { return false }
-                switch line[index] {
-                case UInt8(ascii: "\""):
-                    guard string() != nil else { return false }
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    depth += 1
-                    index += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    guard depth > 0 else { return false }
-                    depth -= 1
-                    index += 1
-                default:
-                    // A number, true, false, null, or punctuation inside a container.
-                    index += 1
-                    if depth == 0 {
-                        while index < count, !(line[index] == UInt8(ascii: ",") || line[index] == UInt8(ascii: "}")
-                                               || line[index] == 0x20 || line[index] == 0x09 || line[index] == 0x0A || line[index] == 0x0D) {
-                            index += 1
-                        }
+            skipSpace()
+            guard index < count else { return false }
+            switch line[index] {
+            case UInt8(ascii: "\""):
+                return string() != nil
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                // Inside a container only strings and brackets matter: jump from one to the next.
+                var depth = 0
+                while true {
+                    index = TopLevelScan.next(in: line, from: index, quoteOrBackslash: false)
+                    guard index < count else { return false }
+                    switch line[index] {
+                    case UInt8(ascii: "\""):
+                        guard string() != nil else { return false }
+                    case UInt8(ascii: "{"), UInt8(ascii: "["):
+                        depth += 1
+                        index += 1
+                    default:
+                        depth -= 1
+                        index += 1
+                        if depth == 0 { return true }
                     }
                 }
-            } while depth > 0
-            return true
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                return false
+            default:
+                // A number, true, false or null.
+                index += 1
+                while index < count, !(line[index] == UInt8(ascii: ",") || line[index] == UInt8(ascii: "}")
+                                       || line[index] == 0x20 || line[index] == 0x09 || line[index] == 0x0A || line[index] == 0x0D) {
+                    index += 1
+                }
+                return true
+            }
         }
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
         func matches(_ range: Range<Int>, _ key: StaticString) -> Bool {
@@ -102,8 +108,8 @@ enum TopLevelScan {
             skipSpace()
             guard index < count else { return nil }
             if let slot = keys.firstIndex(where: { matches(keyRange, $0) }) {
-                if seen[slot] { return nil }
-                seen[slot] = true
+                if seen & (1 << UInt64(slot)) != 0 { return nil }
+                seen |= 1 << UInt64(slot)
                 switch line[index] {
                 case UInt8(ascii: "\""):
                     guard let (range, escaped) = string(), !escaped else { return nil }
@@ -149,5 +155,38 @@ enum TopLevelScan {
             guard line[index] == UInt8(ascii: ",") else { return nil }
             index += 1
         }
+    }
+
+    /// The position of the first quote or backslash (`quoteOrBackslash`), else of the first
+    /// quote or bracket, at or after `start`; `line.count` when there is none. Eight bytes
+    /// at a time: the lowest flagged byte of a word is the first match (borrows run upwards).
+    @inline(__always)
+    static func next(in line: UnsafeBufferPointer<UInt8>, from start: Int, quoteOrBackslash: Bool) -> Int {
+        let count = line.count
+        var index = start
+        if let base = line.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func zeros(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let found: UInt64
+                if quoteOrBackslash {
+                    found = zeros(word ^ (0x22 &* ones)) | zeros(word ^ (0x5C &* ones))
+                } else {
+                    // `[` and `{` are 0x5B and 0x7B, `]` and `}` 0x5D and 0x7D: one bit apart.
+                    let folded = word | (0x20 &* ones)
+                    found = zeros(word ^ (0x22 &* ones)) | zeros(folded ^ (0x7B &* ones)) | zeros(folded ^ (0x7D &* ones))
+                }
+                if found != 0 { return index + found.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < count {
+            let byte = line[index]
+            if byte == UInt8(ascii: "\"") { return index }
+            if quoteOrBackslash ? byte == UInt8(ascii: "\\") : (byte | 0x20 == 0x7B || byte | 0x20 == 0x7D) { return index }
+            index += 1
+        }
+        return count
     }
 }
