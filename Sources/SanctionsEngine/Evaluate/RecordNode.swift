@@ -14,6 +14,9 @@ protocol RecordNode {
     func forEachElement(_ body: (Self) -> Bool) -> Bool
     /// The text, when this is a string.
     var stringValue: String? { get }
+    /// ``Evaluator/check(_:_:parent:)``'s truth for the tests rules make most often, decided
+    /// without building the value; nil to leave it to that function.
+    func quickCheck(_ test: Operator) -> Truth?
     /// `body` called with the UTF-8 bytes of the text, when this is a string (else nil).
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result?
     /// The value itself, as a rule's test reads it.
@@ -77,6 +80,8 @@ extension Value: RecordNode {
         return members
     }
 
+    func quickCheck(_ test: Operator) -> Truth? { nil }
+
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         guard case .string(var text) = self else { return nil }
         return text.withUTF8(body)
@@ -104,6 +109,50 @@ extension DocumentNode: RecordNode {
 
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         kind == .string ? body(text) : nil
+    }
+
+    /// For a string (ASCII, as documents hold): HS scopes, dates, and equality with texts
+    /// of the rule that are ASCII (``Evaluator/same(_:_:)`` compares them ignoring case).
+    func quickCheck(_ test: Operator) -> Truth? {
+        guard kind == .string else { return nil }
+        switch test {
+        case .hs(let scope, _):
+            guard let code = HSScope.digits(utf8: text) else { return nil }
+            return scope.contains(value: code.value, length: code.length)
+        case .date(let comparison, let day):
+            guard let given = Day(utf8: text) else { return .unknown }
+            return Truth(comparison.holds(given, day))
+        case .equals(let expected):
+            return equalsIgnoringCase(expected).map(Truth.init)
+        case .isIn(let choices), .notIn(let choices):
+            var found = false
+            for choice in choices {
+                guard let equal = equalsIgnoringCase(choice) else { return nil }
+                if equal {
+                    found = true
+                    break
+                }
+            }
+            if case .notIn = test { found.toggle() }
+            return Truth(found)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether this string equals `value`, a string of ASCII text, ignoring case; nil for
+    /// any other value.
+    private func equalsIgnoringCase(_ value: Value) -> Bool? {
+        // A text that is not ASCII may still lowercase to ASCII (the Kelvin sign to `k`).
+        guard case .string(let expected) = value, !expected.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+        let text = self.text
+        guard expected.utf8.count == text.count else { return false }
+        for (byte, other) in zip(expected.utf8, text) where byte != other {
+            let lower = byte >= 65 && byte <= 90 ? byte + 32 : byte
+            let otherLower = other >= 65 && other <= 90 ? other + 32 : other
+            if lower != otherLower { return false }
+        }
+        return true
     }
 
     var party: PartyMembers<DocumentNode> {

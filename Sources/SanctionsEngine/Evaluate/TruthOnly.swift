@@ -123,7 +123,7 @@ final class TruthEvaluator<Node: RecordNode> {
                     result = .unknown
                     return true
                 }
-                switch Evaluator.check(test.test, found.value, parent: parent).0 {
+                switch found.quickCheck(test.test) ?? Evaluator.check(test.test, found.value, parent: parent).0 {
                 case .yes:
                     result = .yes
                     return false

@@ -47,23 +47,28 @@ public struct HSScope: Sendable, Hashable {
 
     /// The record's `hs` value as (digits' value, digit count), as ``normalize(_:)`` reads
     /// it, without building a string: `nil` when it is no HS code.
+    /// ``digits(_:)`` of a string given as its UTF-8 bytes.
+    static func digits<Bytes: Sequence<UInt8>>(utf8 text: Bytes) -> (value: Int, length: Int)? {
+        var code = 0, length = 0
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                length += 1
+                guard length <= 10 else { return nil }
+                code = code * 10 + Int(byte - 48)
+            case UInt8(ascii: "."), UInt8(ascii: " "):
+                continue
+            default:
+                return nil
+            }
+        }
+        return length >= 2 && length % 2 == 0 ? (code, length) : nil
+    }
+
     static func digits(_ value: Value) -> (value: Int, length: Int)? {
         switch value {
         case .string(let text):
-            var code = 0, length = 0
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    length += 1
-                    guard length <= 10 else { return nil }
-                    code = code * 10 + Int(byte - 48)
-                case UInt8(ascii: "."), UInt8(ascii: " "):
-                    continue
-                default:
-                    return nil
-                }
-            }
-            return length >= 2 && length % 2 == 0 ? (code, length) : nil
+            return digits(utf8: text.utf8)
         case .number:
             guard let text = normalize(value) else { return nil }
             return (Int(text) ?? 0, text.utf8.count)
