@@ -198,8 +198,24 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         case endUser
     }
 
+    /// The components' UTF-8 bytes, one after another, and where each ends: what a
+    /// ``DocumentNode`` looks members up by.
+    let utf8: [UInt8]
+    let utf8Ends: [Int]
+
+    static let from = FieldPath(components: ["from"])
+    static let to = FieldPath(components: ["to"])
+
     init(components: [String]) {
         self.components = components
+        utf8 = components.flatMap(\.utf8)
+        var ends: [Int] = []
+        var end = 0
+        for component in components {
+            end += component.utf8.count
+            ends.append(end)
+        }
+        utf8Ends = ends
         switch components.count == 1 ? components[0] : "" {
         case "flow": special = .flow
         case "period_end": special = .periodEnd

@@ -17,6 +17,11 @@ protocol RecordNode {
     /// ``Evaluator/check(_:_:parent:)``'s truth for the tests rules make most often, decided
     /// without building the value; nil to leave it to that function.
     func quickCheck(_ test: Operator) -> Truth?
+    /// Calls `body` with every value `path` leads to from here (and the object holding it),
+    /// `nil` where a member is absent, as ``Evaluator/resolve(_:in:fanOutLeaf:)`` finds them
+    /// without naming their paths: lists fan out on the way, and at the end when
+    /// `fanOutLeaf`. `body` returns `false` to stop; so does this then.
+    func visit(_ path: FieldPath, fanOutLeaf: Bool, _ body: (_ value: Self?, _ parent: Self?) -> Bool) -> Bool
     /// `body` called with the UTF-8 bytes of the text, when this is a string (else nil).
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result?
     /// The value itself, as a rule's test reads it.
@@ -82,6 +87,30 @@ extension Value: RecordNode {
 
     func quickCheck(_ test: Operator) -> Truth? { nil }
 
+    func visit(_ path: FieldPath, fanOutLeaf: Bool, _ body: (_ value: Value?, _ parent: Value?) -> Bool) -> Bool {
+        Value.visit(path.components[...], self, parent: nil, fanOutLeaf: fanOutLeaf, body)
+    }
+
+    /// ``Evaluator/walk(_:_:_:parent:fanOutLeaf:into:)`` without paths; returns `false` once
+    /// `body` has.
+    private static func visit(_ components: ArraySlice<String>, _ node: Value, parent: Value?, fanOutLeaf: Bool,
+                              _ body: (_ value: Value?, _ parent: Value?) -> Bool) -> Bool {
+        guard let head = components.first else {
+            if fanOutLeaf, node.isArray {
+                return node.forEachElement { body($0, parent) }
+            }
+            return body(node, parent)
+        }
+        if node.isArray {
+            return node.forEachElement { visit(components, $0, parent: parent, fanOutLeaf: fanOutLeaf, body) }
+        }
+        guard node.isObject else { return body(nil, nil) }
+        if let child = node.member(head) {
+            return visit(components.dropFirst(), child, parent: node, fanOutLeaf: fanOutLeaf, body)
+        }
+        return body(nil, node)
+    }
+
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         guard case .string(var text) = self else { return nil }
         return text.withUTF8(body)
@@ -109,6 +138,40 @@ extension DocumentNode: RecordNode {
 
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         kind == .string ? body(text) : nil
+    }
+
+    func visit(_ path: FieldPath, fanOutLeaf: Bool, _ body: (_ value: DocumentNode?, _ parent: DocumentNode?) -> Bool) -> Bool {
+        path.utf8.withUnsafeBufferPointer { keys in
+            visit(keys, ends: path.utf8Ends, level: 0, parent: nil, fanOutLeaf: fanOutLeaf, body)
+        }
+    }
+
+    /// ``visit(_:fanOutLeaf:_:)`` from component `level` on, the components' bytes given
+    /// as `keys` ending at `ends`. Down the members in a loop; only a list recurses.
+    private func visit(_ keys: UnsafeBufferPointer<UInt8>, ends: [Int], level: Int, parent: DocumentNode?, fanOutLeaf: Bool,
+                       _ body: (_ value: DocumentNode?, _ parent: DocumentNode?) -> Bool) -> Bool {
+        var node = self, parent = parent, level = level
+        while true {
+            if level == ends.count {
+                if fanOutLeaf, node.kind == .array {
+                    return node.forEachElement { [parent] element in body(element, parent) }
+                }
+                return body(node, parent)
+            }
+            if node.kind == .array {
+                return node.forEachElement { [parent, level] element in
+                    element.visit(keys, ends: ends, level: level, parent: parent, fanOutLeaf: fanOutLeaf, body)
+                }
+            }
+            guard node.kind == .object else { return body(nil, nil) }
+            let start = level == 0 ? 0 : ends[level - 1]
+            guard let child = node.member(bytes: UnsafeBufferPointer(rebasing: keys[start..<ends[level]])) else {
+                return body(nil, node)
+            }
+            parent = node
+            node = child
+            level += 1
+        }
     }
 
     /// For a string (ASCII, as documents hold): HS scopes, dates, and equality with texts

@@ -221,35 +221,15 @@ final class TruthEvaluator<Node: RecordNode> {
                 if let implied = Node.implied(.string(periodEnd.description)) { _ = body(implied, nil) }
                 return
             case .origin where root.member(static: "origin") == nil:
-                visit(FieldPath(components: ["from"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
+                visit(.from, in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
                 return
             case .endUser where root.member(static: "end_user") == nil:
-                visit(FieldPath(components: ["to"]), in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
+                visit(.to, in: node, atRoot: true, fanOutLeaf: fanOutLeaf, body)
                 return
             default: break
             }
         }
-        _ = TruthEvaluator.visit(path.components[...], node, parent: nil, fanOutLeaf: fanOutLeaf, body)
-    }
-
-    /// ``Evaluator/walk(_:_:_:parent:fanOutLeaf:into:)`` without paths; returns `false` once
-    /// `body` has.
-    private static func visit(_ components: ArraySlice<String>, _ node: Node, parent: Node?, fanOutLeaf: Bool,
-                              _ body: (_ value: Node?, _ parent: Node?) -> Bool) -> Bool {
-        guard let head = components.first else {
-            if fanOutLeaf, node.isArray {
-                return node.forEachElement { body($0, parent) }
-            }
-            return body(node, parent)
-        }
-        if node.isArray {
-            return node.forEachElement { visit(components, $0, parent: parent, fanOutLeaf: fanOutLeaf, body) }
-        }
-        guard node.isObject else { return body(nil, nil) }
-        if let child = node.member(head) {
-            return visit(components.dropFirst(), child, parent: node, fanOutLeaf: fanOutLeaf, body)
-        }
-        return body(nil, node)
+        _ = node.visit(path, fanOutLeaf: fanOutLeaf, body)
     }
 
     /// Whether this record goes to the DPRK, and comes from it.
