@@ -228,8 +228,9 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     var description: String { components.joined(separator: ".") }
 }
 
-/// One test of one field.
-struct FieldTest: Sendable {
+/// One test of one field (a class: conditions are walked for every record, and copying one
+/// reference costs less than copying the path, operator and text it holds).
+final class FieldTest: Sendable {
     let path: FieldPath
     let test: Operator
     /// Plain words for findings, from the rule's `describe:`.
