@@ -106,9 +106,19 @@ public struct CapLedger: Sendable {
         /// False only when the record on this line cannot count toward any cap (or is no
         /// record: without a valid `kind` and `date` it is an error, and errors count for nothing).
         func mayCount(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let members = TopLevelScan.members(line, keys: LineFilter.keys) else { return true }
+            // Once the kind and date rule every cap out, the rest of the line need not be read:
+            // the record cannot count (or, with a bad kind or date, or a bad line, is no record).
+            let members = TopLevelScan.members(line, keys: LineFilter.keys) { found in
+                guard case .string(let kindText) = found[0] else { return false }
+                guard let kind = RecordKind(rawValue: kindText) else { return true }
+                guard case .string(let dateText) = found[1] else { return !caps.contains { $0.kinds.contains(kind) } }
+                guard let date = Day(dateText) else { return true }
+                return !mayCount(kind: kind, date: date)
+            }
+            guard let members else { return true }
             guard case .string(let kindText) = members[0], let kind = RecordKind(rawValue: kindText),
-                  case .string(let dateText) = members[1], let date = Day(dateText) else { return false }
+                  case .string(let dateText) = members[1], let date = Day(dateText), mayCount(kind: kind, date: date)
+            else { return false }
             func text(_ member: TopLevelScan.Member) -> String? {
                 if case .string(let text) = member { return text }
                 return nil
@@ -122,6 +132,11 @@ public struct CapLedger: Sendable {
             let fromDPRK: Truth = from.map(Evaluator.isKP) == true || text(members[5]).map(Evaluator.isKP) == true
                 ? .yes : (from == nil ? .unknown : .no)
             return mayCount(kind: kind, date: date, directions: Evaluator.Directions(toDPRK: toDPRK, fromDPRK: fromDPRK))
+        }
+
+        /// False only when a record of this kind and date cannot count toward any cap.
+        func mayCount(kind: RecordKind, date: Day) -> Bool {
+            caps.contains { cap in cap.kinds.contains(kind) && cap.periods.contains { $0.window(containing: date) != nil } }
         }
 
         /// False only when a record of this kind, date and direction cannot count toward any cap.

@@ -21,7 +21,11 @@ enum TopLevelScan {
     }
 
     /// The members named `keys` of the top-level object on this line, or nil when unsure.
-    static func members(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString]) -> [Member]? {
+    /// After each member named in `keys` is read, `enough` is asked whether those found so
+    /// far (the rest `.absent` until read) settle what the caller wants to know; the scan then
+    /// stops there and returns them, reading no further (nor checking the rest of the line).
+    static func members(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString],
+                        enough: ([Member]) -> Bool = { _ in false }) -> [Member]? {
         guard keys.count <= 64 else { return nil }
         var found = [Member](repeating: .absent, count: keys.count)
         var seen: UInt64 = 0
@@ -146,6 +150,7 @@ enum TopLevelScan {
                     guard skipValue() else { return nil }
                     found[slot] = .other
                 }
+                if enough(found) { return found }
             } else {
                 guard skipValue() else { return nil }
             }

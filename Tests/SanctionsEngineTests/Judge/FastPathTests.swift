@@ -195,7 +195,54 @@ import Testing
         #"{"id":"o","kind":"shipment","date":"2018-03-01","goods":[{"hs":"271019","quantity":1,"unit":"t"}]"#,
         #"{"id":"p","kind":"shipment","date":"2018-02-30","to":"KP"}"#,
         #"[{"id":"q","kind":"shipment","date":"2018-03-01","to":"KP"}]"#,
+        #"{"id":"r","kind":"shipment","date":"2018-03-01","goods":[{"hs":"2709","description":"crude ] } [ { \"oil\" \\","quantity":5,"unit":"t"}],"to":"KP"}"#,
+        #"{"id":"s","kind":"employment","date":"2018-03-01","kind":"shipment","to":"KP","goods":[{"hs":"2709","quantity":5,"unit":"t"}]}"#,
+        #"{"id":"t","date":"2018-03-01","kind":"shipment","to":"KP","goods":[{"hs":"2709","quantity":5,"unit":"t"}]}"#,
+        #"{"id":"u","kind":"shipment","date":"2001-03-01","to":"KP","goods":[{"hs":"2709","quantity":5,"unit":"t"}]}"#,
+        #"{"id":"v","kind":"employment","date":"2018-03-01" this is not JSON"#,
     ]
+
+    /// The scan jumps over nested values eight bytes at a time: at every alignment, with
+    /// quotes, escapes and brackets inside their strings, it still finds the top-level members.
+    @Test func theScanFindsTopLevelMembersAtEveryAlignment() throws {
+        let keys: [StaticString] = ["kind", "to", "via"]
+        for pad in 0..<17 {
+            let padding = String(repeating: "x", count: pad)
+            let nested = #"{"a":["\#(padding)]","}{\\","\"[",{"to":"KP","b":[[],{}]}],"via":"\#(padding)"}"#
+            for line in [#"{"p":"\#(padding)","x":\#(nested),"kind":"shipment","to":"CN","via":["\#(padding)",null,"KP"]}"#,
+                         #"{"x":[\#(nested),\#(nested)],"to":"\#(padding)","kind":"vessel_event"}"#] {
+                let value = try JSONParser.parse(line)
+                var bytes = Array(line.utf8)
+                let members = try #require(bytes.withUnsafeMutableBufferPointer { TopLevelScan.members(UnsafeBufferPointer($0), keys: keys) },
+                                           "\(line)")
+                for (key, member) in zip(["kind", "to", "via"], members) {
+                    switch value[key] {
+                    case nil: #expect(member == .absent, "\(key) in \(line)")
+                    case .string(let text)?: #expect(member == .string(text), "\(key) in \(line)")
+                    case .array(let elements)?: #expect(member == .strings(elements.map(\.stringValue)), "\(key) in \(line)")
+                    default: #expect(member == .other, "\(key) in \(line)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The scan stops once the kind and date rule every cap out, without reading the rest.
+    @Test func theScanStopsOnceKindAndDateDecide() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let filter = CapLedger(rulebook: rulebook).lineFilter
+        func mayCount(_ line: String) -> Bool {
+            var bytes = Array(line.utf8)
+            return bytes.withUnsafeMutableBufferPointer { filter.mayCount(UnsafeBufferPointer($0)) }
+        }
+        #expect(!mayCount(#"{"id":"a","kind":"employment","date":"2018-03-01" and then no JSON at all"#))
+        #expect(!mayCount(#"{"id":"a","kind":"shipment","date":"2001-03-01" and then no JSON at all"#))
+        #expect(!mayCount(#"{"id":"a","kind":"shipment","date":"2018-02-30" and then no JSON at all"#))
+        // Kind and date leave a cap open: the rest is needed, and a line that breaks off is unsure.
+        #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01" and then no JSON at all"#))
+        #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01","to":"KP"}"#))
+        #expect(!mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01","to":"CN","from":"VN"}"#))
+    }
 
     @Test func theFirstPassPassesOverOnlyLinesThatCannotCount() throws {
         let rulebook = try #require(FastPathTests.rulebook)
