@@ -110,17 +110,25 @@ public struct Engine: Sendable {
         assess(record, cache: ScreeningCache(capacity: 256), detail: detail)
     }
 
-    /// Assesses one checked record, screening names through `cache` (one per worker).
-    func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
+    /// The rules whose conditions hold or might for a record judged on its document, in the
+    /// order the engine walks them: the only ones its value needs to be judged by for their
+    /// reasons (every other rule's condition is false, whatever reads it).
+    struct Firing {
+        fileprivate let boxes: [RuleBox]
+    }
+
+    /// Assesses one checked record, screening names through `cache` (one per worker); with
+    /// `firing`, by those rules alone (the rest are known to fail it).
+    func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons, firing: Firing? = nil) -> RecordResult {
         // One evaluator for every rule the record meets: it depends on the record alone.
         let evaluator = Evaluator(record: record, cache: cache)
         let skip: UInt16 = 1 << Engine.directionIndex(evaluator.directions)
         var findings: [Finding] = []
-        for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
+        for box in firing?.boxes ?? rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
             guard Engine.covers(box.rule, record) else { continue }
             switch detail {
             case .reasons:
-                guard var finding = judge(by: box.rule, with: evaluator) else { continue }
+                guard var finding = judge(by: box.rule, with: evaluator, mayFire: firing != nil) else { continue }
                 // A finding cites the rule's citations, then any a screening match added.
                 if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
                 findings.append(finding)
@@ -134,21 +142,36 @@ public struct Engine: Sendable {
         return Engine.result(id: record.id, line: record.line, findings: findings)
     }
 
+    /// What judging a record on its document settles.
+    enum DocumentJudgement {
+        /// The record's result: every verdict (``Detail/verdicts``), or no rule fires.
+        case judged(RecordResult)
+        /// Rules fire and their reasons are wanted: the record is to be assessed from its
+        /// value, by these rules alone.
+        case reasonsWanted(Firing)
+
+        /// The result, when judged.
+        var result: RecordResult? {
+            if case .judged(let result) = self { return result }
+            return nil
+        }
+    }
+
     /// Assesses a record on its document, without building its value: with ``Detail/verdicts``
     /// always, with ``Detail/reasons`` when no rule's condition holds or might (the record is
-    /// clear and there are no reasons to write). Nil when the reasons are wanted: the record
-    /// is then assessed from its value. The same results as ``assess(_:cache:detail:)``
-    /// (`DocumentTests` compares them).
-    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail) -> RecordResult? {
+    /// clear and there are no reasons to write); else it names the rules that fire. The same
+    /// results as ``assess(_:cache:detail:firing:)`` (`DocumentTests` compares them).
+    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail) -> DocumentJudgement {
         let truths = TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd, cache: cache,
                                     directions: record.directions)
         let skip: UInt16 = 1 << Engine.directionIndex(record.directions)
         var findings: [Finding] = []
+        var firing: [RuleBox] = []
         for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
             guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { continue }
             switch detail {
             case .reasons:
-                if truths.truth(box.rule.condition) != .no { return nil }
+                if truths.truth(box.rule.condition) != .no { firing.append(box) }
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: truths) else { continue }
                 var finding = Finding(rule: box.rule, verdict: verdict)
@@ -156,7 +179,8 @@ public struct Engine: Sendable {
                 findings.append(finding)
             }
         }
-        return Engine.result(id: record.id, line: record.line, findings: findings)
+        if !firing.isEmpty { return .reasonsWanted(Firing(boxes: firing)) }
+        return .judged(Engine.result(id: record.id, line: record.line, findings: findings))
     }
 
     /// A record's result: its findings, worst first, and the outcome of the worst.
@@ -179,14 +203,15 @@ public struct Engine: Sendable {
         assess(raw, cache: ScreeningCache(capacity: 256))
     }
 
-    /// Assesses a record as read from an input, screening names through `cache`.
-    func assess(_ raw: RawRecord, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
+    /// Assesses a record as read from an input, screening names through `cache` (by the
+    /// `firing` rules alone when given).
+    func assess(_ raw: RawRecord, cache: ScreeningCache, detail: Detail = .reasons, firing: Firing? = nil) -> RecordResult {
         switch raw.value {
         case .failure(let error):
             return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
         case .success(let value):
             do {
-                return assess(try Record(value: value, line: raw.line), cache: cache, detail: detail)
+                return assess(try Record(value: value, line: raw.line), cache: cache, detail: detail, firing: firing)
             } catch {
                 return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
             }
@@ -204,11 +229,12 @@ public struct Engine: Sendable {
         return judge(by: rule, with: Evaluator(record: record))
     }
 
-    /// What `rule`, which covers the evaluator's record, concludes about it.
-    private func judge(by rule: borrowing Rule, with evaluator: Evaluator) -> Finding? {
+    /// What `rule`, which covers the evaluator's record, concludes about it; `mayFire` when
+    /// its condition is already known to hold or to be unknown.
+    private func judge(by rule: borrowing Rule, with evaluator: Evaluator, mayFire: Bool = false) -> Finding? {
         let record = evaluator.record
         // The fast path: most rules fail most records, and their reasons are never shown.
-        guard evaluator.truth(rule.condition) != .no else { return nil }
+        guard mayFire || evaluator.truth(rule.condition) != .no else { return nil }
         let evaluation = evaluator.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
@@ -235,7 +261,7 @@ public struct Engine: Sendable {
         }
         let citations = rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
         return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
-                       citations: citations, message: render(rule.message, record: record, because: evaluation.facts),
+                       citations: citations, message: render(rule.message, evaluator: evaluator, because: evaluation.facts),
                        because: [inForceFact] + evaluation.facts, missing: unique(missing), exemption: exemption,
                        status: rule.status)
     }
@@ -325,8 +351,8 @@ public struct Engine: Sendable {
 
     /// Fills `{path}` placeholders. Through a list, the element(s) the conditions matched
     /// are named; otherwise every element's value.
-    private func render(_ template: MessageTemplate, record: Record, because: [Fact]) -> String {
-        let evaluator = Evaluator(record: record)
+    private func render(_ template: MessageTemplate, evaluator: Evaluator, because: [Fact]) -> String {
+        let record = evaluator.record
         // The list elements the conditions matched, worked out when a placeholder needs them.
         var boundPrefixes: Set<String>?
         var text = ""
@@ -378,6 +404,12 @@ public struct Engine: Sendable {
     }
 
     private func unique(_ facts: [MissingFact]) -> [MissingFact] {
+        // Most findings miss a fact or two: compared pairwise, without hashing their texts.
+        guard facts.count > 16 else {
+            var kept: [MissingFact] = []
+            for fact in facts where !kept.contains(fact) { kept.append(fact) }
+            return kept
+        }
         var seen: Set<MissingFact> = []
         return facts.filter { seen.insert($0).inserted }
     }

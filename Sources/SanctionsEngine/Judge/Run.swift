@@ -147,13 +147,19 @@ public struct Run: Sendable {
             for (offset, unit) in batch.units.enumerated() {
                 // Most records are judged on their line's document, without building values;
                 // the rest from their value: lines outside the document's plain subset, invalid
-                // records, and records whose reasons are wanted. A record that may count toward
-                // a cap (streaming) has its supplies worked out from its value.
+                // records, and records whose reasons are wanted (by the rules that fire alone).
+                // A record that may count toward a cap (streaming) has its supplies worked out
+                // from its value.
+                var firing: Engine.Firing?
                 if judgesDocuments, case .jsonLine(let bytes, let line) = unit, let document = Document(bytes),
                    let (quick, counts) = document.withRoot({ root -> (RecordResult, Bool)? in
-                       guard let record = DocumentRecord(root: root, line: line),
-                             let result = engine.assess(record, cache: cache, detail: detail) else { return nil }
-                       return (result, streaming && filter.mayCount(record))
+                       guard let record = DocumentRecord(root: root, line: line) else { return nil }
+                       switch engine.assess(record, cache: cache, detail: detail) {
+                       case .judged(let result): return (result, streaming && filter.mayCount(record))
+                       case .reasonsWanted(let rules):
+                           firing = rules
+                           return nil
+                       }
                    }) {
                     var result = quick
                     let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
@@ -170,7 +176,7 @@ public struct Run: Sendable {
                 }
                 let raw = unit.record
                 guard streaming else {
-                    var result = engine.assess(raw, cache: cache, detail: detail)
+                    var result = engine.assess(raw, cache: cache, detail: detail, firing: firing)
                     if !ranks.isEmpty {
                         let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                         result = result.adding(capFindings[key].map(judge.finding))
@@ -185,7 +191,7 @@ public struct Run: Sendable {
                     results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
-                let result = engine.assess(record, cache: cache, detail: detail)
+                let result = engine.assess(record, cache: cache, detail: detail, firing: firing)
                 let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 let entries = filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: key) : []
                 results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
