@@ -63,9 +63,13 @@ public struct JSONBytes: Sendable {
         var text = text
         text.withUTF8 { utf8 in
             var start = 0
-            for index in 0..<utf8.count {
+            var index = 0
+            while index < utf8.count {
+                // Runs of plain bytes are passed over eight at a time.
+                index = JSONBytes.nextSpecial(in: utf8, from: index)
+                guard index < utf8.count else { break }
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                defer { index += 1 }
                 if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
                 start = index + 1
                 switch byte {
@@ -83,6 +87,30 @@ public struct JSONBytes: Sendable {
             if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The position of the first byte at or after `start` that a JSON string must escape
+    /// (a quote, a backslash, a control character), or `utf8.count`. Eight bytes at a time:
+    /// the lowest flagged byte of a word is the first one (borrows only run upwards).
+    static func nextSpecial(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        if let base = utf8.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= utf8.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
+                // Bytes of 0x80 and above are never flagged: `& ~word` clears their high bit.
+                let found = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word)) & highs
+                if found != 0 { return index + found.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < utf8.count {
+            let byte = utf8[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+            index += 1
+        }
+        return index
     }
 
     /// `[a,b,…]`, each element written by `write`.

@@ -400,7 +400,14 @@ import Testing
     }
 
     @Test func byteEncodingEscapesAsTheStringEncoderDoes() {
-        for text in ["plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{01}\u{1F}", "Ch’oe Ŏ 조선", "", "\u{7F}"] {
+        var texts = ["plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{01}\u{1F}", "Ch’oe Ŏ 조선", "", "\u{7F}"]
+        // Plain runs are passed over eight bytes at a time: every special byte at every offset.
+        for pad in 0..<17 {
+            for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", " ", "é", "조", "\u{7F}", "\"\"", "\u{00}"] {
+                texts.append(String(repeating: "a", count: pad) + special + String(repeating: "b", count: 17 - pad) + special)
+            }
+        }
+        for text in texts {
             var bytes = JSONBytes()
             bytes.quote(text)
             #expect(String(decoding: bytes.bytes, as: UTF8.self) == JSONWriter.quote(text), "\(text)")
