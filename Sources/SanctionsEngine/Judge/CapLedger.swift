@@ -530,11 +530,17 @@ extension RecordResult {
     /// This result with cap findings added, findings re-ordered and the outcome recomputed.
     public func adding(_ capFindings: [Finding]) -> RecordResult {
         guard !capFindings.isEmpty, outcome != .error else { return self }
-        let findings = (self.findings + capFindings).sorted {
-            let left = Outcome($0.verdict), right = Outcome($1.verdict)
-            return left != right ? left > right : $0.rule < $1.rule
+        // Worst first, then by rule id, then as given: positions are sorted, and each finding
+        // is moved once.
+        let all = self.findings + capFindings
+        let outcomes = all.map { Outcome($0.verdict) }
+        let order = all.indices.sorted { left, right in
+            if outcomes[left] != outcomes[right] { return outcomes[left] > outcomes[right] }
+            if all[left].rule != all[right].rule { return all[left].rule < all[right].rule }
+            return left < right
         }
-        let outcome = findings.map { Outcome($0.verdict) }.max() ?? .clear
+        let findings = order.map { all[$0] }
+        let outcome = outcomes.max() ?? .clear
         return RecordResult(id: id, line: line, outcome: outcome, findings: findings, error: error)
     }
 }

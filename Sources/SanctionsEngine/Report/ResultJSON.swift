@@ -49,7 +49,7 @@ public enum ResultJSON {
         }
         if let cap = finding.cap {
             out.raw(",\"cap\":")
-            out.raw(encode(cap))
+            write(cap, to: &out)
         }
         out.raw("}")
     }
@@ -83,20 +83,27 @@ public enum ResultJSON {
         if let exemption = finding.exemption { write(exemption, to: &out) } else { out.raw("null") }
         if let cap = finding.cap {
             out.raw(",\"cap\":")
-            out.raw(encode(cap))
+            write(cap, to: &out)
         }
         out.raw("}")
     }
 
-    static func encode(_ cap: CapStatus) -> String {
-        JSONWriter.object([
-            ("period", JSONWriter.quote(cap.period)),
-            ("limit", Value.format(cap.limit.amount)),
-            ("measure", JSONWriter.quote(cap.limit.measure)),
-            ("before", Value.format(cap.before)),
-            ("amount", Value.format(cap.amount)),
-            ("after", Value.format(cap.after)),
-        ])
+    static func encode(_ cap: CapStatus) -> String { text(cap, write) }
+
+    static func write(_ cap: CapStatus, to out: inout JSONBytes) {
+        out.raw("{\"period\":")
+        out.quote(cap.period)
+        out.raw(",\"limit\":")
+        out.raw(Value.format(cap.limit.amount))
+        out.raw(",\"measure\":")
+        out.quote(cap.limit.measure)
+        out.raw(",\"before\":")
+        out.raw(Value.format(cap.before))
+        out.raw(",\"amount\":")
+        out.raw(Value.format(cap.amount))
+        out.raw(",\"after\":")
+        out.raw(Value.format(cap.after))
+        out.raw("}")
     }
 
     static func encode(_ total: CapLedger.Total) -> String {
