@@ -25,6 +25,12 @@ public struct Cap: Sendable {
         public let repeatsYearly: Bool
         public let limits: [Limit]
 
+        /// Whether the period covers `day` (``window(containing:)`` is then not nil), without
+        /// working out the window.
+        public func covers(_ day: Day) -> Bool {
+            day >= from && (until.map { day <= $0 } ?? true)
+        }
+
         /// The window holding `day`, when the period covers it.
         public func window(containing day: Day) -> ClosedRange<Day>? {
             guard day >= from else { return nil }

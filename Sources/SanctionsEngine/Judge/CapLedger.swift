@@ -108,12 +108,24 @@ public struct CapLedger: Sendable {
         func mayCount(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
             // Once the kind and date rule every cap out, the rest of the line need not be read:
             // the record cannot count (or, with a bad kind or date, or a bad line, is no record).
+            // On a line with no text that could be KP, `to` and `from` given as text are all
+            // its direction needs: neither goes to or comes from the DPRK.
+            // The kind and date are read once, when both are in.
+            var open: (kind: RecordKind, date: Day)?
+            var mayHoldKP: Bool?
             let members = TopLevelScan.members(line, keys: LineFilter.keys) { found in
-                guard case .string(let kindText) = found[0] else { return false }
-                guard let kind = RecordKind(rawValue: kindText) else { return true }
-                guard case .string(let dateText) = found[1] else { return !caps.contains { $0.kinds.contains(kind) } }
-                guard let date = Day(dateText) else { return true }
-                return !mayCount(kind: kind, date: date)
+                if open == nil {
+                    guard case .string(let kindText) = found[0] else { return false }
+                    guard let kind = RecordKind(rawValue: kindText) else { return true }
+                    guard case .string(let dateText) = found[1] else { return !caps.contains { $0.kinds.contains(kind) } }
+                    guard let date = Day(dateText) else { return true }
+                    if !mayCount(kind: kind, date: date) { return true }
+                    open = (kind, date)
+                }
+                guard let open, case .string = found[2], case .string = found[3] else { return false }
+                let holdsKP = mayHoldKP ?? TopLevelScan.mayHoldKP(line)
+                mayHoldKP = holdsKP
+                return !holdsKP && !mayCount(kind: open.kind, date: open.date, directions: Evaluator.Directions(toDPRK: .no, fromDPRK: .no))
             }
             guard let members else { return true }
             guard case .string(let kindText) = members[0], let kind = RecordKind(rawValue: kindText),
@@ -136,14 +148,14 @@ public struct CapLedger: Sendable {
 
         /// False only when a record of this kind and date cannot count toward any cap.
         func mayCount(kind: RecordKind, date: Day) -> Bool {
-            caps.contains { cap in cap.kinds.contains(kind) && cap.periods.contains { $0.window(containing: date) != nil } }
+            caps.contains { cap in cap.kinds.contains(kind) && cap.periods.contains { $0.covers(date) } }
         }
 
         /// False only when a record of this kind, date and direction cannot count toward any cap.
         func mayCount(kind: RecordKind, date: Day, directions: Evaluator.Directions) -> Bool {
             let bit: UInt16 = 1 << Engine.directionIndex(directions)
             return caps.contains { cap in
-                cap.skipped & bit == 0 && cap.kinds.contains(kind) && cap.periods.contains { $0.window(containing: date) != nil }
+                cap.skipped & bit == 0 && cap.kinds.contains(kind) && cap.periods.contains { $0.covers(date) }
             }
         }
 
@@ -155,7 +167,7 @@ public struct CapLedger: Sendable {
             let bit: UInt16 = 1 << Engine.directionIndex(record.directions)
             var truths: TruthEvaluator<DocumentNode>?
             for cap in caps where cap.skipped & bit == 0 && cap.kinds.contains(record.kind)
-                && cap.periods.contains(where: { $0.window(containing: record.date) != nil }) {
+                && cap.periods.contains(where: { $0.covers(record.date) }) {
                 guard let counts = cap.counts else { return true }
                 let evaluator = truths ?? TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
                                                          cache: nil, directions: record.directions)
@@ -188,7 +200,7 @@ public struct CapLedger: Sendable {
             // A cap runs over the periods its paragraph sets, which may outlast the rule's
             // per-record window (2375 para. 14's cap ran to 31 December 2017).
             guard let cap = rule.cap, rule.appliesTo.contains(record.kind),
-                  cap.periods.contains(where: { $0.window(containing: record.date) != nil }) else { continue }
+                  cap.periods.contains(where: { $0.covers(record.date) }) else { continue }
             let recordEvaluator = evaluator ?? Evaluator(record: record)
             evaluator = recordEvaluator
             if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key, evaluator: recordEvaluator) {

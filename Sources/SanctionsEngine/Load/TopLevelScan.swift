@@ -162,6 +162,43 @@ enum TopLevelScan {
         }
     }
 
+    /// Whether some text on the line could be `KP` (as ``Evaluator/isKP(_:)`` compares):
+    /// a quoted `KP` in any case, an escape, or a byte outside ASCII (whose text is compared
+    /// after upper-casing) make it so. Eight bytes at a time between quotes.
+    static func mayHoldKP(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = line.count
+        var index = 0
+        if let base = line.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if word & highs != 0 { return true }
+                let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
+                let found = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                if found == 0 {
+                    index += 8
+                    continue
+                }
+                index += found.trailingZeroBitCount / 8
+                if line[index] == UInt8(ascii: "\\") { return true }
+                if quotesKP(line, at: index) { return true }
+                index += 1
+            }
+        }
+        while index < count {
+            let byte = line[index]
+            if byte >= 0x80 || byte == UInt8(ascii: "\\") || (byte == UInt8(ascii: "\"") && quotesKP(line, at: index)) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Whether `"KP"` (in any case) starts at `index`.
+    private static func quotesKP(_ line: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        index + 3 < line.count && line[index + 3] == UInt8(ascii: "\"")
+            && line[index + 1] | 0x20 == UInt8(ascii: "k") && line[index + 2] | 0x20 == UInt8(ascii: "p")
+    }
+
     /// The position of the first quote or backslash (`quoteOrBackslash`), else of the first
     /// quote or bracket, at or after `start`; `line.count` when there is none. Eight bytes
     /// at a time: the lowest flagged byte of a word is the first match (borrows run upwards).

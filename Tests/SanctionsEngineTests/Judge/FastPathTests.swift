@@ -227,6 +227,39 @@ import Testing
         }
     }
 
+    /// A cap period covers a day exactly when it has a window holding it.
+    @Test func aPeriodCoversTheDaysItHasWindowsFor() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let periods = rulebook.rules.compactMap(\.cap).flatMap(\.periods)
+        #expect(periods.count >= 4)
+        let first = try #require(Day("2015-01-01"))
+        for period in periods {
+            for offset in stride(from: 0, to: 5_000, by: 3) {
+                let day = first.adding(days: offset)
+                #expect(period.covers(day) == (period.window(containing: day) != nil), "\(day)")
+            }
+        }
+    }
+
+    /// Whether a line may hold the text KP: a quoted KP in any case, an escape or a byte
+    /// outside ASCII, found at every alignment of the eight-byte scan.
+    @Test func theKPCheckFindsEveryTextThatCouldBeKP() {
+        func holds(_ line: String) -> Bool {
+            var bytes = Array(line.utf8)
+            return bytes.withUnsafeMutableBufferPointer { TopLevelScan.mayHoldKP(UnsafeBufferPointer($0)) }
+        }
+        for pad in 0..<17 {
+            let padding = String(repeating: "x", count: pad)
+            for text in [#""KP""#, #""kp""#, #""kP""#, #""Kp""#, #""K\u0050""#, #""ǨP""#] {
+                #expect(holds(#"{"a":"\#(padding)","to":\#(text)}"#), "\(pad) \(text)")
+                #expect(holds(#"{"to":\#(text),"a":"\#(padding)"}"#), "\(pad) \(text)")
+            }
+            for text in [#""KPX""#, #""XKP""#, #""K P""#, #""CN""#, "KP", #""KK""#] {
+                #expect(!holds(#"{"a":"\#(padding)","to":\#(text)}"#), "\(pad) \(text)")
+            }
+        }
+    }
+
     /// The scan stops once the kind and date rule every cap out, without reading the rest.
     @Test func theScanStopsOnceKindAndDateDecide() throws {
         let rulebook = try #require(FastPathTests.rulebook)
@@ -242,6 +275,10 @@ import Testing
         #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01" and then no JSON at all"#))
         #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01","to":"KP"}"#))
         #expect(!mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01","to":"CN","from":"VN"}"#))
+        // With no text that could be KP, `to` and `from` settle the direction: the scan stops.
+        #expect(!mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01","to":"CN","from":"VN" and then no JSON"#))
+        #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2018-03-01","to":"CN","from":"VN","via":["kp"]}"#))
+        #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2017-01-15","to":"CN","from":"VN","origin":"KP"}"#))
     }
 
     @Test func theFirstPassPassesOverOnlyLinesThatCannotCount() throws {
