@@ -193,19 +193,44 @@ public struct CapLedger: Sendable {
 
     /// The record's contributions to the caps of `rules` (capped rules, in rulebook order).
     static func entries(for record: Record, rules: [Rule], key: Key) -> [Entry] {
-        var entries: [Entry] = []
         // One evaluator for every cap: it depends on the record alone.
         var evaluator: Evaluator?
+        let entries = CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
+            let recordEvaluator = evaluator ?? Evaluator(record: record)
+            evaluator = recordEvaluator
+            return CapLedger.entry(root: record.value, id: record.id, date: record.date, truths: recordEvaluator.truths,
+                                   rule: rule, cap: cap, key: key) { condition, item, prefix in
+                let scope = item.map { Evaluator.Scope(value: $0, prefix: prefix) }
+                return (scope.map { recordEvaluator.evaluate(condition, in: $0) } ?? recordEvaluator.evaluate(condition)).missing
+            }
+        }
+        return entries ?? []
+    }
+
+    /// ``entries(for:rules:key:)`` of a record judged on its document; nil when a condition
+    /// of a cap is unknown for it, whose missing facts are worked out on its value.
+    static func entries(for record: DocumentRecord, rules: [Rule], key: Key) -> [Entry]? {
+        var truths: TruthEvaluator<DocumentNode>?
+        return CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
+            let evaluator = truths ?? TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
+                                                     cache: nil, directions: record.directions)
+            truths = evaluator
+            return CapLedger.entry(root: record.root, id: record.id, date: record.date, truths: evaluator,
+                                   rule: rule, cap: cap, key: key) { _, _, _ in nil }
+        }
+    }
+
+    /// The entries `entry` gives for each cap of `rules` that covers the kind and date, in
+    /// order; nil as soon as one is (the record's contribution cannot be worked out here).
+    private static func entries(kind: RecordKind, date: Day, rules: [Rule],
+                                _ entry: (Rule, Cap) -> Entry??) -> [Entry]? {
+        var entries: [Entry] = []
         for rule in rules {
             // A cap runs over the periods its paragraph sets, which may outlast the rule's
             // per-record window (2375 para. 14's cap ran to 31 December 2017).
-            guard let cap = rule.cap, rule.appliesTo.contains(record.kind),
-                  cap.periods.contains(where: { $0.covers(record.date) }) else { continue }
-            let recordEvaluator = evaluator ?? Evaluator(record: record)
-            evaluator = recordEvaluator
-            if let entry = CapLedger.entry(for: record, rule: rule, cap: cap, key: key, evaluator: recordEvaluator) {
-                entries.append(entry)
-            }
+            guard let cap = rule.cap, rule.appliesTo.contains(kind), cap.periods.contains(where: { $0.covers(date) }) else { continue }
+            guard let found = entry(rule, cap) else { return nil }
+            if let found { entries.append(found) }
         }
         return entries
     }
@@ -213,11 +238,16 @@ public struct CapLedger: Sendable {
     /// The capped rules, in rulebook order (a ``Judged/rule`` is a position in it).
     var cappedRules: [Rule] { rules }
 
-    static func entry(for record: Record, rule: Rule, cap: Cap, key: Key, evaluator: Evaluator) -> Entry? {
-        // The fast path: whether the record and each item count is decided without reasons;
-        // they are worked out only where it is unknown (they name the facts missing).
-        let countsTruth = cap.counts.map(evaluator.truth) ?? .yes
-        if countsTruth == .no { return nil }
+    /// The record's contribution to one cap: nil when it counts for nothing; `.none` when a
+    /// condition is unknown and `missing` cannot name the facts it lacks (it returns nil).
+    /// Whether the record and each item count is decided without reasons; `missing` works them
+    /// out where that is unknown, for the record (`item` nil) or an item at `prefix`.
+    private static func entry<Node: RecordNode>(
+        root: Node, id: String, date: Day, truths: TruthEvaluator<Node>, rule: Rule, cap: Cap, key: Key,
+        missing: (_ condition: Condition, _ item: Node?, _ prefix: String) -> [MissingFact]?
+    ) -> Entry?? {
+        let countsTruth = cap.counts.map(truths.truth) ?? .yes
+        if countsTruth == .no { return .some(nil) }
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
         // In the order the cap gives them: the missing facts come out in the same order every run.
@@ -226,39 +256,39 @@ public struct CapLedger: Sendable {
             measures.append(measure)
         }
         if let counts = cap.counts, countsTruth == .unknown {
-            let evaluation = evaluator.evaluate(counts)
-            switch evaluation.truth {
-            case .no: return nil
-            case .yes: break
-            case .unknown:
-                unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
-                uncounted = Set(measures)
-            }
+            guard let lacking = missing(counts, nil, "") else { return nil }
+            unknown += lacking.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
+            uncounted = Set(measures)
         }
         var amounts: [String: Double] = [:]
         var counted = false
-        let goods = record.value["goods"]?.arrayValue ?? []
-        for (position, item) in goods.enumerated() {
-            let itemTruth = evaluator.truth(cap.items, in: item, atRoot: false)
-            if itemTruth == .no { continue }
+        var position = -1
+        var incomplete = false
+        let goods = root.member(static: "goods")
+        _ = goods.flatMap { $0.isArray ? $0 : nil }?.forEachElement { item in
+            position += 1
+            let itemTruth = truths.truth(cap.items, in: item, atRoot: false)
+            if itemTruth == .no { return true }
             let prefix = "goods[\(position)]"
-            let evaluation = itemTruth == .yes ? nil : evaluator.evaluate(cap.items, in: Evaluator.Scope(value: item, prefix: prefix))
-            if let evaluation, evaluation.truth == .no { continue }
-            if let evaluation, evaluation.truth == .unknown {
-                unknown += evaluation.missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
+            if itemTruth == .unknown {
+                guard let lacking = missing(cap.items, item, prefix) else {
+                    incomplete = true
+                    return false
+                }
+                unknown += lacking.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
                 uncounted = Set(measures)
-                continue
+                return true
             }
             counted = true
             for measure in measures {
                 let isCurrency = cap.periods.contains { $0.limits.contains { $0.currency == measure } }
                 if isCurrency {
-                    guard case .number(let value)? = item["value"] else {
+                    guard let valueNode = item.member(static: "value"), case .number(let value) = valueNode.value else {
                         unknown.append(MissingFact(path: "\(prefix).value", need: "the cap in \(measure)"))
                         uncounted.insert(measure)
                         continue
                     }
-                    let currency = item["currency"]?.stringValue?.uppercased() ?? "USD"
+                    let currency = item.member(static: "currency")?.stringValue?.uppercased() ?? "USD"
                     guard currency == measure else {
                         unknown.append(MissingFact(path: "\(prefix).currency", need: "the cap in \(measure) (the value is in \(currency); currencies are not converted)"))
                         uncounted.insert(measure)
@@ -266,12 +296,12 @@ public struct CapLedger: Sendable {
                     }
                     amounts[measure, default: 0] += value
                 } else {
-                    guard case .number(let quantity)? = item["quantity"] else {
+                    guard let quantityNode = item.member(static: "quantity"), case .number(let quantity) = quantityNode.value else {
                         unknown.append(MissingFact(path: "\(prefix).quantity", need: "the cap in \(measure)"))
                         uncounted.insert(measure)
                         continue
                     }
-                    guard let unit = item["unit"]?.stringValue else {
+                    guard let unit = item.member(static: "unit")?.stringValue else {
                         unknown.append(MissingFact(path: "\(prefix).unit", need: "the cap in \(measure)"))
                         uncounted.insert(measure)
                         continue
@@ -284,9 +314,11 @@ public struct CapLedger: Sendable {
                     amounts[measure, default: 0] += quantity * factor
                 }
             }
+            return true
         }
-        guard counted || !unknown.isEmpty else { return nil }
-        return Entry(rule: rule.id, source: key.source, index: key.index, recordID: record.id, date: record.date,
+        if incomplete { return nil }
+        guard counted || !unknown.isEmpty else { return .some(nil) }
+        return Entry(rule: rule.id, source: key.source, index: key.index, recordID: id, date: date,
                      amounts: amounts, unknown: unknown, uncounted: uncounted)
     }
 

@@ -151,36 +151,34 @@ public struct Run: Sendable {
                 // A record that may count toward a cap (streaming) has its supplies worked out
                 // from its value.
                 var firing: Engine.Firing?
+                let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 if judgesDocuments, case .jsonLine(let bytes, let line) = unit, let document = Document(bytes),
-                   let (quick, counts) = document.withRoot({ root -> (RecordResult, Bool)? in
+                   let (quick, supplies) = document.withRoot({ root -> (RecordResult, [CapLedger.Entry]?)? in
                        guard let record = DocumentRecord(root: root, line: line) else { return nil }
                        switch engine.assess(record, cache: cache, detail: detail) {
-                       case .judged(let result): return (result, streaming && filter.mayCount(record))
+                       case .judged(let result):
+                           guard streaming, let key, filter.mayCount(record) else { return (result, []) }
+                           // Nil: worked out on the value below.
+                           return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
                        case .reasonsWanted(let rules):
                            firing = rules
                            return nil
                        }
                    }) {
                     var result = quick
-                    let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                     if let key, !streaming { result = result.adding(capFindings[key].map(judge.finding)) }
-                    if let key, counts, case .success(let value) = unit.record.value, let record = try? Record(value: value, line: line) {
-                        let entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
-                        if !entries.isEmpty {
-                            results.append(.capped(result, entries))
-                            continue
-                        }
+                    var entries = supplies ?? []
+                    if let key, supplies == nil, case .success(let value) = unit.record.value,
+                       let record = try? Record(value: value, line: line) {
+                        entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
                     }
-                    results.append(.rendered(result.outcome, render(result)))
+                    results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
                     continue
                 }
                 let raw = unit.record
                 guard streaming else {
                     var result = engine.assess(raw, cache: cache, detail: detail, firing: firing)
-                    if !ranks.isEmpty {
-                        let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                        result = result.adding(capFindings[key].map(judge.finding))
-                    }
+                    if let key { result = result.adding(capFindings[key].map(judge.finding)) }
                     results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
@@ -192,8 +190,7 @@ public struct Run: Sendable {
                     continue
                 }
                 let result = engine.assess(record, cache: cache, detail: detail, firing: firing)
-                let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                let entries = filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: key) : []
+                let entries = key.map { filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: $0) : [] } ?? []
                 results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
             }
             return (batch.input, results)
@@ -227,11 +224,21 @@ public struct Run: Sendable {
         let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { batch, _ in
             var counting = CapLedger(rulebook: rulebook)
             for (offset, unit) in batch.units.enumerated() {
-                // Most lines cannot count toward a cap: they are not parsed here.
-                if case .jsonLine(let bytes, _) = unit, !Run.mayCount(bytes, filter: filter) { continue }
+                let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
+                // Most lines cannot count toward a cap: they are not parsed here; most of the
+                // rest are counted on their document.
+                if case .jsonLine(let bytes, _) = unit {
+                    switch Run.supplies(bytes, filter: filter, rules: counting.cappedRules, key: key) {
+                    case .none?: continue
+                    case .some(let entries)?:
+                        counting.add(entries)
+                        continue
+                    case nil: break
+                    }
+                }
                 let raw = unit.record
                 if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
-                    counting.add(record, key: CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset))
+                    counting.add(record, key: key)
                 }
             }
             return counting.entries
@@ -241,16 +248,19 @@ public struct Run: Sendable {
         counting.finish(deliver: keep)
     }
 
-    /// Whether the record on a JSON line may count toward a cap. The filter's scan of the
-    /// top level rules most lines out by kind, date and direction; the rest are decided on
-    /// their document (an invalid record counts for nothing; `LineFilter.mayCount` of its
-    /// `DocumentRecord`, which weighs the caps' `counts` too), else by the scan alone.
-    static func mayCount(_ line: [UInt8], filter: CapLedger.LineFilter) -> Bool {
-        guard line.withUnsafeBufferPointer(filter.mayCount) else { return false }
-        guard let document = Document(line) else { return true }
-        return document.withRoot { root in
-            guard let record = DocumentRecord(root: root, line: 0) else { return false }
-            return filter.mayCount(record)
+    /// What a JSON line's record supplies toward the caps, when known without its value:
+    /// `.some(.none)` when it cannot count, its entries when they are worked out on its
+    /// document, nil when its value is needed. The filter's scan of the top level rules most
+    /// lines out by kind, date and direction; the rest are decided on their document (an
+    /// invalid record counts for nothing; `LineFilter.mayCount` of its `DocumentRecord`
+    /// weighs the caps' `counts` too), else (outside the document's subset) on their value.
+    static func supplies(_ line: [UInt8], filter: CapLedger.LineFilter, rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]?? {
+        guard line.withUnsafeBufferPointer(filter.mayCount) else { return .some(nil) }
+        guard let document = Document(line) else { return nil }
+        return document.withRoot { root -> [CapLedger.Entry]?? in
+            guard let record = DocumentRecord(root: root, line: 0) else { return .some(nil) }
+            guard filter.mayCount(record) else { return .some(nil) }
+            return CapLedger.entries(for: record, rules: rules, key: key).map { .some($0) }
         }
     }
 
