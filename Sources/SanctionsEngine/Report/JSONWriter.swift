@@ -36,7 +36,9 @@ public struct JSONBytes: Sendable {
 
     /// Appends already-encoded JSON.
     mutating func raw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        // From the string's contiguous bytes: appending its UTF-8 view goes byte by byte.
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// `"key":`, after a comma unless it is the first member.
@@ -50,7 +52,7 @@ public struct JSONBytes: Sendable {
     }
 
     mutating func number(_ value: Int) {
-        bytes.append(contentsOf: String(value).utf8)
+        raw(String(value))
     }
 
     mutating func quoteOrNull(_ text: String?) {
