@@ -208,11 +208,16 @@ struct Document: Sendable {
         private mutating func object(depth: Int) -> Bool {
             guard let position = open(.object, depth: depth) else { return false }
             if closes(position, with: UInt8(ascii: "}")) { return true }
+            // One bit per member name seen, by its length and end bytes: a name whose bit is
+            // clear is new without comparing it to the others.
+            var seen: UInt64 = 0
             while true {
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: "\""), string(.key) else { return false }
                 let key = entryCount - 1
-                guard isNew(key: key, in: position) else { return false }
+                let bit = nameBit(key)
+                guard seen & bit == 0 || isNew(key: key, in: position) else { return false }
+                seen |= bit
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: ":") else { return false }
                 index += 1
@@ -224,6 +229,16 @@ struct Document: Sendable {
                 guard index < count, bytes[index] == UInt8(ascii: ",") else { return false }
                 index += 1
             }
+        }
+
+        /// A bit of 64 for the member name at `key`, from its length and first and last bytes:
+        /// equal names have equal bits.
+        private func nameBit(_ key: Int) -> UInt64 {
+            let name = entries[key]
+            let length = Int(name.length)
+            guard length > 0 else { return 1 }
+            let first = Int(bytes[Int(name.start)]), last = Int(bytes[Int(name.start) + length - 1])
+            return 1 << UInt64((length &* 7 &+ first &* 3 &+ last) & 63)
         }
 
         /// Whether the member name at `key` differs from the earlier ones of the object at
