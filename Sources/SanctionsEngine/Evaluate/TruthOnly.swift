@@ -176,21 +176,18 @@ final class TruthEvaluator<Node: RecordNode> {
             }
             if let identifierHit { return (matcher.result(identifierHit, date: date), nil) }
         }
-        var best: (hit: NameMatcher.NameHit, name: Node)?
-        func consider(_ name: Node) {
-            guard let found = name.withStringBytes({ nameHit($0, screening) }), let hit = found else { return }
-            guard let current = best else {
-                best = (hit, name)
-                return
-            }
+        // The better of the best so far and `name` (no captured state: nothing is boxed).
+        func better(_ best: (hit: NameMatcher.NameHit, name: Node)?, _ name: Node) -> (hit: NameMatcher.NameHit, name: Node)? {
+            guard let found = name.withStringBytes({ nameHit($0, screening) }), let hit = found else { return best }
+            guard let current = best else { return (hit, name) }
             let exact = hit.kind != .fuzzy, currentExact = current.hit.kind != .fuzzy
-            if (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) { best = (hit, name) }
+            return (exact && !currentExact) || (exact == currentExact && hit.score > current.hit.score) ? (hit, name) : current
         }
-        if let name = members.name { consider(name) }
-        for list in [members.aliases, members.formerNames] {
-            guard let list, list.isArray else { continue }
+        var best = members.name.flatMap { better(nil, $0) }
+        for aliases in [true, false] {
+            guard let list = aliases ? members.aliases : members.formerNames, list.isArray else { continue }
             _ = list.forEachElement { item in
-                consider(item)
+                best = better(best, item)
                 return true
             }
         }
