@@ -101,8 +101,10 @@ final class ScreeningCache {
 /// what ``ScreeningCache`` keeps names in (Swift's `Dictionary` would need a `String` per
 /// lookup and hash it with SipHash, several times the cost of the lookup itself).
 struct ByteKeyMap<Stored> {
+    /// Sixteen bytes: the hash's low half (the slot's position comes from it too), where
+    /// the key's bytes are in the arena, and its value.
     private struct Slot {
-        var hash: UInt64 = 0
+        var hash: UInt32 = 0
         var start: UInt32 = 0
         var length: UInt32 = 0
         /// Index into `values`, or -1 for an empty slot.
@@ -145,15 +147,18 @@ struct ByteKeyMap<Stored> {
         while true {
             let slot = slots[position]
             if slot.value < 0 { return nil }
-            if slot.hash == hash, Int(slot.length) == key.count, matches(slot, key) { return values[Int(slot.value)] }
+            if slot.hash == UInt32(truncatingIfNeeded: hash), Int(slot.length) == key.count, matches(slot, key) {
+                return values[Int(slot.value)]
+            }
             position = (position + 1) & mask
         }
     }
 
     /// Keeps `value` for `key`, which is not held yet.
     mutating func insert(_ value: Stored, for key: UnsafeBufferPointer<UInt8>, hash: UInt64) {
-        if (values.count + 1) * 2 > slots.count { grow() }
-        let slot = Slot(hash: hash, start: UInt32(truncatingIfNeeded: arena.count), length: UInt32(truncatingIfNeeded: key.count),
+        // At most three slots in four taken: probes stay short.
+        if (values.count + 1) * 4 > slots.count * 3 { grow() }
+        let slot = Slot(hash: UInt32(truncatingIfNeeded: hash), start: UInt32(truncatingIfNeeded: arena.count), length: UInt32(truncatingIfNeeded: key.count),
                         value: Int32(truncatingIfNeeded: values.count))
         arena.append(contentsOf: key)
         values.append(value)
