@@ -51,12 +51,7 @@ final class ScreeningCache {
         self.capacity = max(1, capacity)
     }
 
-    func nameHit(_ name: String, _ screening: Screening) -> NameMatcher.NameHit? {
-        var name = name
-        return name.withUTF8 { nameHit(utf8: $0, screening) }
-    }
-
-    /// ``nameHit(_:_:)`` for a name given as its UTF-8 bytes.
+    /// The list match of a name (given as its UTF-8 bytes) at the screening's threshold.
     func nameHit(utf8 name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
         let table = self.table(for: screening, in: &tables, threshold: screening.threshold)
         return remembered(name, in: table) { text in

@@ -124,16 +124,12 @@ struct Document: Sendable {
         private mutating func string(_ kind: Kind) -> Bool {
             index += 1
             let start = index
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while index + 8 <= count {
-                let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)
-                let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-                    | ((word &- 0x20 &* ones) & ~word) | word
-                let found = special & highs
+                let word = ByteWords.load(bytes + index)
+                let found = ByteWords.equal(word, UInt8(ascii: "\"")) | ByteWords.equal(word, UInt8(ascii: "\\"))
+                    | ByteWords.control(word) | ByteWords.nonASCII(word)
                 if found != 0 {
-                    // The lowest flagged byte is the first special one (borrows only run upwards).
-                    index += found.trailingZeroBitCount / 8
+                    index += ByteWords.firstFlagged(found)
                     break
                 }
                 index += 8

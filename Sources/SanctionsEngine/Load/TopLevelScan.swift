@@ -169,17 +169,15 @@ enum TopLevelScan {
         let count = line.count
         var index = 0
         if let base = line.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while index + 8 <= count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                if word & highs != 0 { return true }
-                let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
-                let found = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                let word = ByteWords.load(base + index)
+                if ByteWords.nonASCII(word) != 0 { return true }
+                let found = ByteWords.equal(word, UInt8(ascii: "\"")) | ByteWords.equal(word, UInt8(ascii: "\\"))
                 if found == 0 {
                     index += 8
                     continue
                 }
-                index += found.trailingZeroBitCount / 8
+                index += ByteWords.firstFlagged(found)
                 if line[index] == UInt8(ascii: "\\") { return true }
                 if quotesKP(line, at: index) { return true }
                 index += 1
@@ -207,19 +205,17 @@ enum TopLevelScan {
         let count = line.count
         var index = start
         if let base = line.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            @inline(__always) func zeros(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
             while index + 8 <= count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let word = ByteWords.load(base + index)
                 let found: UInt64
                 if quoteOrBackslash {
-                    found = zeros(word ^ (0x22 &* ones)) | zeros(word ^ (0x5C &* ones))
+                    found = ByteWords.equal(word, UInt8(ascii: "\"")) | ByteWords.equal(word, UInt8(ascii: "\\"))
                 } else {
                     // `[` and `{` are 0x5B and 0x7B, `]` and `}` 0x5D and 0x7D: one bit apart.
-                    let folded = word | (0x20 &* ones)
-                    found = zeros(word ^ (0x22 &* ones)) | zeros(folded ^ (0x7B &* ones)) | zeros(folded ^ (0x7D &* ones))
+                    let folded = word | (0x20 &* ByteWords.ones)
+                    found = ByteWords.equal(word, UInt8(ascii: "\"")) | ByteWords.equal(folded, 0x7B) | ByteWords.equal(folded, 0x7D)
                 }
-                if found != 0 { return index + found.trailingZeroBitCount / 8 }
+                if found != 0 { return index + ByteWords.firstFlagged(found) }
                 index += 8
             }
         }

@@ -92,18 +92,16 @@ public struct JSONBytes: Sendable {
     }
 
     /// The position of the first byte at or after `start` that a JSON string must escape
-    /// (a quote, a backslash, a control character), or `utf8.count`. Eight bytes at a time:
-    /// the lowest flagged byte of a word is the first one (borrows only run upwards).
+    /// (a quote, a backslash, a control character), or `utf8.count`, eight bytes at a time
+    /// (``ByteWords``).
     static func nextSpecial(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
         if let base = utf8.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while index + 8 <= utf8.count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let quote = word ^ (0x22 &* ones), backslash = word ^ (0x5C &* ones)
-                // Bytes of 0x80 and above are never flagged: `& ~word` clears their high bit.
-                let found = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word)) & highs
-                if found != 0 { return index + found.trailingZeroBitCount / 8 }
+                let word = ByteWords.load(base + index)
+                let found = ByteWords.equal(word, UInt8(ascii: "\"")) | ByteWords.equal(word, UInt8(ascii: "\\"))
+                    | ByteWords.control(word)
+                if found != 0 { return index + ByteWords.firstFlagged(found) }
                 index += 8
             }
         }
