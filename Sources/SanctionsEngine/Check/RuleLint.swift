@@ -118,7 +118,7 @@ enum RuleLint {
             case .test(let test):
                 let isHS = inGoods ? test.path.components == ["hs"] : test.path.components == ["goods", "hs"]
                 if isHS, case .hs(let scope, _) = test.test { hs += scope.entries }
-                if !inGoods, test.path.components == ["flow"] {
+                if !inGoods, test.path.special == .flow {
                     switch test.test {
                     case .equals(let value): flows = [value.displayText]
                     case .isIn(let values): flows = Set(values.map(\.displayText))

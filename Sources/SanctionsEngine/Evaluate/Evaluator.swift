@@ -156,7 +156,7 @@ final class Evaluator {
     // MARK: Field tests
 
     func evaluate(_ test: FieldTest, in scope: Scope) -> Evaluation {
-        if scope.atRecordRoot, test.path.components == ["flow"] { return flow(test) }
+        if scope.atRecordRoot, test.path.special == .flow { return flow(test) }
         let candidates = resolve(test.path, in: scope, fanOutLeaf: true)
         let words = test.describe ?? "\(test.path) \(Evaluator.words(test.test))"
         switch test.test {
@@ -266,15 +266,15 @@ final class Evaluator {
     /// that is absent yields a candidate with no value at the place it would be.
     func resolve(_ path: FieldPath, in scope: Scope, fanOutLeaf: Bool) -> [Candidate] {
         var result: [Candidate] = []
-        if scope.atRecordRoot, path.components.count == 1 {
-            switch path.components[0] {
-            case "period_end":
+        if scope.atRecordRoot {
+            switch path.special {
+            case .periodEnd:
                 return [Candidate(path: "period_end", value: .string(record.periodEnd.description), parent: nil)]
-            case "origin" where record.value["origin"] == nil:
-                return resolve(FieldPath(components: ["from"]), in: scope, fanOutLeaf: fanOutLeaf)
+            case .origin where record.value["origin"] == nil:
+                return resolve(.from, in: scope, fanOutLeaf: fanOutLeaf)
                     .map { Candidate(path: "origin (from)", value: $0.value, parent: $0.parent) }
-            case "end_user" where record.value["end_user"] == nil:
-                return resolve(FieldPath(components: ["to"]), in: scope, fanOutLeaf: fanOutLeaf)
+            case .endUser where record.value["end_user"] == nil:
+                return resolve(.to, in: scope, fanOutLeaf: fanOutLeaf)
                     .map { Candidate(path: "end_user (to)", value: $0.value, parent: $0.parent) }
             default: break
             }

@@ -221,7 +221,7 @@ public struct CapLedger: Sendable {
     }
 
     /// The entries `entry` gives for each cap of `rules` that covers the kind and date, in
-    /// order; nil as soon as one is (the record's contribution cannot be worked out here).
+    /// order; nil as soon as `entry` cannot work one out (it returns nil).
     private static func entries(kind: RecordKind, date: Day, rules: [Rule],
                                 _ entry: (Rule, Cap) -> Entry??) -> [Entry]? {
         var entries: [Entry] = []
@@ -238,8 +238,8 @@ public struct CapLedger: Sendable {
     /// The capped rules, in rulebook order (a ``Judged/rule`` is a position in it).
     var cappedRules: [Rule] { rules }
 
-    /// The record's contribution to one cap: nil when it counts for nothing; `.none` when a
-    /// condition is unknown and `missing` cannot name the facts it lacks (it returns nil).
+    /// The record's contribution to one cap: `.some(nil)` when it counts for nothing; nil
+    /// when a condition is unknown and `missing` cannot name the facts it lacks (it returns nil).
     /// Whether the record and each item count is decided without reasons; `missing` works them
     /// out where that is unknown, for the record (`item` nil) or an item at `prefix`.
     private static func entry<Node: RecordNode>(

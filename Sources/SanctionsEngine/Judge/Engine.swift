@@ -55,7 +55,7 @@ public struct Engine: Sendable {
         /// Whether the condition reads nothing but the record's `flow`.
         static func isFlowOnly(_ condition: Condition) -> Bool {
             switch condition {
-            case .test(let test): return test.path.components == ["flow"]
+            case .test(let test): return test.path.special == .flow
             case .all(let children), .any(let children): return !children.isEmpty && children.allSatisfy(isFlowOnly)
             case .not(let child): return isFlowOnly(child)
             case .some, .screen: return false
@@ -360,7 +360,7 @@ public struct Engine: Sendable {
             switch segment {
             case .text(let piece): text += piece
             case .field(let path):
-                if path.components == ["flow"] {
+                if path.special == .flow {
                     text += because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)"
                     continue
                 }

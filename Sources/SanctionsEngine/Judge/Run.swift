@@ -149,7 +149,7 @@ public struct Run: Sendable {
                 // the rest from their value: lines outside the document's plain subset, invalid
                 // records, and records whose reasons are wanted (by the rules that fire alone).
                 // A record that may count toward a cap (streaming) has its supplies worked out
-                // from its value.
+                // on its document, or on its value when a cap's condition is unknown for it.
                 var firing: Engine.Firing?
                 let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 if judgesDocuments, case .jsonLine(let bytes, let line) = unit, let document = Document(bytes),
@@ -229,8 +229,8 @@ public struct Run: Sendable {
                 // rest are counted on their document.
                 if case .jsonLine(let bytes, _) = unit {
                     switch Run.supplies(bytes, filter: filter, rules: counting.cappedRules, key: key) {
-                    case .none?: continue
-                    case .some(let entries)?:
+                    case .some(nil): continue
+                    case .some(let entries?):
                         counting.add(entries)
                         continue
                     case nil: break
