@@ -8,6 +8,16 @@ enum Fixtures {
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
+    /// The JSON lines of a fixture file as a run reads them (blank lines left out), each with
+    /// its line number.
+    static func jsonLines(_ relative: String) throws -> [(bytes: [UInt8], line: Int)] {
+        var lines: [(bytes: [UInt8], line: Int)] = []
+        try RecordReader.readChunks(path: path(relative), format: .jsonl, records: 512, bytes: 1 << 20) { chunk in
+            for case .jsonLine(let range, let line) in chunk.units { lines.append((Array(chunk.bytes[range]), line)) }
+        }
+        return lines
+    }
+
     /// The engine-feature rules in Fixtures/engine/rules.
     static func engineRules() throws -> Rulebook {
         try Rulebook.load(directories: [path("Fixtures/engine/rules")])

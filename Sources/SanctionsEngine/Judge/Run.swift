@@ -139,12 +139,13 @@ public struct Run: Sendable {
         let streaming = stream != nil
         let detail = self.detail
         let judgesDocuments = self.judgesDocuments
-        let assessing = Pipeline<Batch, (input: Int, results: [Assessed<Rendered>]), ScreeningCache>(
-            threads: threads, makeState: { ScreeningCache() }
-        ) { [ranks, capFindings, judge] batch, cache in
+        let assessing = Pipeline<Batch, (input: Int, results: [Assessed<Rendered>]), Worker>(
+            threads: threads, makeState: { Worker() }
+        ) { [ranks, capFindings, judge] batch, worker in
+            let chunk = batch.chunk
             var results: [Assessed<Rendered>] = []
-            results.reserveCapacity(batch.units.count)
-            for (offset, unit) in batch.units.enumerated() {
+            results.reserveCapacity(chunk.units.count)
+            for (offset, unit) in chunk.units.enumerated() {
                 // Most records are judged on their line's document, without building values;
                 // the rest from their value: lines outside the document's plain subset, invalid
                 // records, and records whose reasons are wanted (by the rules that fire alone).
@@ -152,32 +153,34 @@ public struct Run: Sendable {
                 // on its document, or on its value when a cap's condition is unknown for it.
                 var firing: Engine.Firing?
                 let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
-                if judgesDocuments, case .jsonLine(let bytes, let line) = unit, let document = Document(bytes),
-                   let (quick, supplies) = document.withRoot({ root -> (RecordResult, [CapLedger.Entry]?)? in
-                       guard let record = DocumentRecord(root: root, line: line) else { return nil }
-                       switch engine.assess(record, cache: cache, detail: detail) {
-                       case .judged(let result):
-                           guard streaming, let key, filter.mayCount(record) else { return (result, []) }
-                           // Nil: worked out on the value below.
-                           return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
-                       case .reasonsWanted(let rules):
-                           firing = rules
-                           return nil
-                       }
+                if judgesDocuments, case .jsonLine(let range, let line) = unit,
+                   let (quick, supplies) = chunk.bytes.withUnsafeBufferPointer({ bytes in
+                       worker.documents.read(UnsafeBufferPointer(rebasing: bytes[range])) { root -> (RecordResult, [CapLedger.Entry]?)? in
+                           guard let record = DocumentRecord(root: root, line: line) else { return nil }
+                           switch engine.assess(record, cache: worker.cache, detail: detail) {
+                           case .judged(let result):
+                               guard streaming, let key, filter.mayCount(record) else { return (result, []) }
+                               // Nil: worked out on the value below.
+                               return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
+                           case .reasonsWanted(let rules):
+                               firing = rules
+                               return nil
+                           }
+                       } ?? nil
                    }) {
                     var result = quick
                     if let key, !streaming { result = result.adding(capFindings[key].map(judge.finding)) }
                     var entries = supplies ?? []
-                    if let key, supplies == nil, case .success(let value) = unit.record.value,
+                    if let key, supplies == nil, case .success(let value) = chunk.record(unit).value,
                        let record = try? Record(value: value, line: line) {
                         entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
                     }
                     results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
                     continue
                 }
-                let raw = unit.record
+                let raw = chunk.record(unit)
                 guard streaming else {
-                    var result = engine.assess(raw, cache: cache, detail: detail, firing: firing)
+                    var result = engine.assess(raw, cache: worker.cache, detail: detail, firing: firing)
                     if let key { result = result.adding(capFindings[key].map(judge.finding)) }
                     results.append(.rendered(result.outcome, render(result)))
                     continue
@@ -185,11 +188,11 @@ public struct Run: Sendable {
                 // Streaming: a record that counts toward a cap is judged and rendered when
                 // its turn comes, in input order (``deliver``); every other one here.
                 guard case .success(let value) = raw.value, let record = try? Record(value: value, line: raw.line) else {
-                    let result = engine.assess(raw, cache: cache, detail: detail)
+                    let result = engine.assess(raw, cache: worker.cache, detail: detail)
                     results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
-                let result = engine.assess(record, cache: cache, detail: detail, firing: firing)
+                let result = engine.assess(record, cache: worker.cache, detail: detail, firing: firing)
                 let entries = key.map { filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: $0) : [] } ?? []
                 results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
             }
@@ -221,14 +224,19 @@ public struct Run: Sendable {
     private func countCaps(ranks: [Int], keep: ([CapLedger.Entry]) -> Void) throws {
         let rulebook = engine.rulebook
         let filter = CapLedger(rulebook: rulebook).lineFilter
-        let counting = Pipeline<Batch, [CapLedger.Entry], Void>(threads: threads, makeState: {}) { batch, _ in
+        let counting = Pipeline<Batch, [CapLedger.Entry], DocumentReader>(threads: threads, makeState: { DocumentReader() }) { batch, documents in
             var counting = CapLedger(rulebook: rulebook)
-            for (offset, unit) in batch.units.enumerated() {
+            let chunk = batch.chunk
+            for (offset, unit) in chunk.units.enumerated() {
                 let key = CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 // Most lines cannot count toward a cap: they are not parsed here; most of the
                 // rest are counted on their document.
-                if case .jsonLine(let bytes, _) = unit {
-                    switch Run.supplies(bytes, filter: filter, rules: counting.cappedRules, key: key) {
+                if case .jsonLine(let range, _) = unit {
+                    let supplies = chunk.bytes.withUnsafeBufferPointer { bytes in
+                        Run.supplies(UnsafeBufferPointer(rebasing: bytes[range]), documents: documents, filter: filter,
+                                     rules: counting.cappedRules, key: key)
+                    }
+                    switch supplies {
                     case .some(nil): continue
                     case .some(let entries?):
                         counting.add(entries)
@@ -236,7 +244,7 @@ public struct Run: Sendable {
                     case nil: break
                     }
                 }
-                let raw = unit.record
+                let raw = chunk.record(unit)
                 if let value = try? raw.value.get(), let record = try? Record(value: value, line: raw.line) {
                     counting.add(record, key: key)
                 }
@@ -254,14 +262,15 @@ public struct Run: Sendable {
     /// lines out by kind, date and direction; the rest are decided on their document (an
     /// invalid record counts for nothing; `LineFilter.mayCount` of its `DocumentRecord`
     /// weighs the caps' `counts` too), else (outside the document's subset) on their value.
-    static func supplies(_ line: [UInt8], filter: CapLedger.LineFilter, rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]?? {
-        guard line.withUnsafeBufferPointer(filter.mayCount) else { return .some(nil) }
-        guard let document = Document(line) else { return nil }
-        return document.withRoot { root -> [CapLedger.Entry]?? in
+    static func supplies(_ line: UnsafeBufferPointer<UInt8>, documents: DocumentReader, filter: CapLedger.LineFilter,
+                         rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]?? {
+        guard filter.mayCount(line) else { return .some(nil) }
+        let found = documents.read(line) { root -> [CapLedger.Entry]?? in
             guard let record = DocumentRecord(root: root, line: 0) else { return .some(nil) }
             guard filter.mayCount(record) else { return .some(nil) }
             return CapLedger.entries(for: record, rules: rules, key: key).map { .some($0) }
         }
+        return found ?? nil
     }
 
     /// A record assessed on a worker: rendered, or (streaming caps) waiting for its cap
@@ -275,27 +284,24 @@ public struct Run: Sendable {
     struct Batch: Sendable {
         let input: Int
         let firstIndex: Int
-        let units: [RecordReader.Unit]
+        let chunk: RecordReader.Chunk
+    }
+
+    /// What a worker keeps from one batch to the next, on its own thread: the screening
+    /// cache and the memory it reads documents in.
+    struct Worker {
+        let cache = ScreeningCache()
+        let documents = DocumentReader()
     }
 
     /// Reads every input into batches, in order.
     private func batches(_ body: (Batch) throws -> Void) throws {
         for (position, input) in inputs.enumerated() {
-            var units: [RecordReader.Unit] = []
-            var bytes = 0
             var firstIndex = 0
-            try RecordReader.readUnits(path: input.path, format: input.format) { unit in
-                units.append(unit)
-                if case .jsonLine(let line, _) = unit { bytes += line.count } else { bytes += 1_024 }
-                if units.count >= Run.batchRecords || bytes >= Run.batchBytes {
-                    try body(Batch(input: position, firstIndex: firstIndex, units: units))
-                    firstIndex += units.count
-                    units = []
-                    bytes = 0
-                }
-            }
-            if !units.isEmpty {
-                try body(Batch(input: position, firstIndex: firstIndex, units: units))
+            try RecordReader.readChunks(path: input.path, format: input.format, records: Run.batchRecords,
+                                        bytes: Run.batchBytes) { chunk in
+                try body(Batch(input: position, firstIndex: firstIndex, chunk: chunk))
+                firstIndex += chunk.units.count
             }
         }
     }

@@ -74,7 +74,22 @@ final class LineSource {
 
     /// The next line without its line end (`\n` or `\r\n`), or nil at the end. A line
     /// longer than ``maxLineBytes`` comes back as `.tooLong` and is skipped.
-    func nextLine() throws(InputError) -> Line? {
+    func nextLine() throws(InputError) -> Line<[UInt8]>? {
+        try nextLine { Array($0) }
+    }
+
+    /// The next line, as ``nextLine()``, appended to `destination`: where it is there.
+    /// Lines read one after another into one buffer cost no allocation each.
+    func nextLine(appendingTo destination: inout [UInt8]) throws(InputError) -> Line<Range<Int>>? {
+        try nextLine { line in
+            let start = destination.count
+            destination.append(contentsOf: line)
+            return start..<destination.count
+        }
+    }
+
+    /// The next line, handed to `take` (its bytes are valid only during the call).
+    private func nextLine<Text>(_ take: (UnsafeBufferPointer<UInt8>) -> Text) throws(InputError) -> Line<Text>? {
         var scanFrom = start
         while true {
             if let newline = LineSource.newline(in: buffer, from: scanFrom) {
@@ -86,7 +101,7 @@ final class LineSource {
                     compact()
                     return .tooLong
                 }
-                let line = Array(buffer[start..<end])
+                let line = buffer.withUnsafeBufferPointer { take(UnsafeBufferPointer(rebasing: $0[start..<end])) }
                 start = newline + 1
                 compact()
                 return .text(line)
@@ -99,18 +114,20 @@ final class LineSource {
             if atEnd {
                 guard start < buffer.count else { return nil }
                 lineNumber += 1
-                var line = Array(buffer[start...])
-                if line.last == 13 { line.removeLast() }
+                var end = buffer.count
+                if buffer[end - 1] == 13 { end -= 1 }
+                let lineStart = start
                 start = buffer.count
-                return line.count > LineSource.maxLineBytes ? .tooLong : .text(line)
+                guard end - lineStart <= LineSource.maxLineBytes else { return .tooLong }
+                return .text(buffer.withUnsafeBufferPointer { take(UnsafeBufferPointer(rebasing: $0[lineStart..<end])) })
             }
             scanFrom = buffer.count
             try fill()
         }
     }
 
-    enum Line {
-        case text([UInt8])
+    enum Line<Text> {
+        case text(Text)
         case tooLong
     }
 

@@ -41,18 +41,25 @@ struct Document: Sendable {
         // Every entry starts at a byte of its own: the line's length bounds their number.
         let entries = [Entry](unsafeUninitializedCapacity: bytes.count + 1) { buffer, initialized in
             bytes.withUnsafeBufferPointer { input in
-                guard let base = input.baseAddress, let output = buffer.baseAddress else { return }
-                var builder = Builder(bytes: base, count: input.count, entries: output)
-                builder.skipSpace()
-                valid = builder.value(depth: 0)
-                builder.skipSpace()
-                valid = valid && builder.index == input.count
-                initialized = builder.entryCount
+                guard let output = buffer.baseAddress, let count = Document.read(input, into: output) else { return }
+                valid = true
+                initialized = count
             }
         }
         guard valid else { return nil }
         self.bytes = bytes
         self.entries = entries
+    }
+
+    /// Reads `input` into `output` (room for `input.count + 1` entries): the number of
+    /// entries written, or nil when the bytes are not in the plain subset or not valid JSON.
+    fileprivate static func read(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<Entry>) -> Int? {
+        guard let base = input.baseAddress, input.count < Int(UInt32.max) else { return nil }
+        var builder = Builder(bytes: base, count: input.count, entries: output)
+        builder.skipSpace()
+        guard builder.value(depth: 0) else { return nil }
+        builder.skipSpace()
+        return builder.index == input.count ? builder.entryCount : nil
     }
 
     /// Calls `body` with the root node; the nodes are valid only inside `body`.
@@ -254,6 +261,34 @@ struct Document: Sendable {
             }
             return true
         }
+    }
+}
+
+/// Reads lines into documents in memory it keeps from one line to the next: what a worker
+/// of a ``Run`` reads its records with (a ``Document`` of its own per line would allocate
+/// and free room for one entry per byte, every line). One per thread: not `Sendable`.
+final class DocumentReader {
+    private var capacity = 0
+    private var entries: UnsafeMutablePointer<Document.Entry>?
+
+    init() {}
+
+    deinit { entries?.deallocate() }
+
+    /// Calls `body` with the root of the document `bytes` hold (one JSON value, surrounding
+    /// white space allowed), and returns what it returns; nil, without calling it, when the
+    /// bytes are not in the plain subset or not valid JSON. The nodes, like `bytes`, are
+    /// valid only inside `body`.
+    func read<Result>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (DocumentNode) -> Result) -> Result? {
+        guard !bytes.isEmpty else { return nil }
+        let needed = bytes.count + 1
+        if needed > capacity {
+            entries?.deallocate()
+            capacity = max(needed, 2 * capacity, 1_024)
+            entries = UnsafeMutablePointer<Document.Entry>.allocate(capacity: capacity)
+        }
+        guard let entries, let count = Document.read(bytes, into: entries) else { return nil }
+        return body(DocumentNode(entries: UnsafeBufferPointer(start: entries, count: count), bytes: bytes, index: 0))
     }
 }
 

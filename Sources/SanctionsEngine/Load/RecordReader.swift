@@ -25,7 +25,7 @@ public enum RecordReader {
                      _ body: (RawRecord) throws -> Void) throws {
         switch format {
         case .jsonl:
-            try readLines(source) { unit in try body(unit.record) }
+            try readLines(source, body)
         case .json:
             var bytes = try source.readAll()
             stripByteOrderMark(&bytes)
@@ -40,44 +40,95 @@ public enum RecordReader {
     }
 
     /// A record as the reader hands it on: a JSON line not yet parsed (parsing is left to
-    /// whichever worker assesses it), or a record another reader has parsed.
+    /// whichever worker assesses it), as the range of its bytes in its ``Chunk``, or a
+    /// record another reader has parsed.
     enum Unit: Sendable {
-        case jsonLine([UInt8], line: Int)
+        case jsonLine(Range<Int>, line: Int)
         case parsed(RawRecord)
+    }
 
-        /// The record, parsed if need be.
-        var record: RawRecord {
-            switch self {
-            case .jsonLine(let bytes, let line): RecordReader.jsonLine(bytes, line: line)
+    /// Records read one after another: the units, and the bytes of their JSON lines in one
+    /// buffer (one allocation for them all, not one per line).
+    struct Chunk: Sendable {
+        var bytes: [UInt8] = []
+        var units: [Unit] = []
+
+        /// The record of a unit, parsed if need be.
+        func record(_ unit: Unit) -> RawRecord {
+            switch unit {
+            case .jsonLine(let range, let line):
+                bytes.withUnsafeBufferPointer { RecordReader.jsonLine(UnsafeBufferPointer(rebasing: $0[range]), line: line) }
             case .parsed(let raw): raw
             }
         }
     }
 
-    /// Reads `path` like ``read(path:format:_:)`` but leaves JSON lines unparsed.
-    static func readUnits(path: String, format: RecordFormat, _ body: (Unit) throws -> Void) throws {
+    /// Reads `path` like ``read(path:format:_:)`` but leaves JSON lines unparsed, in chunks of
+    /// up to `records` records, a chunk handed on early once its JSON lines reach `bytes`.
+    static func readChunks(path: String, format: RecordFormat, records: Int, bytes limit: Int,
+                           _ body: (Chunk) throws -> Void) throws {
         let source = try LineSource(path: path)
+        var units: [Unit] = []
+        var bytes: [UInt8] = []
+        func handOn(_ bytes: inout [UInt8]) throws {
+            try body(Chunk(bytes: bytes, units: units))
+            units.removeAll(keepingCapacity: true)
+            // A buffer of its own for the next chunk (the one handed on is its reader's now),
+            // with room for as much as the last one held.
+            let used = bytes.count
+            bytes = []
+            bytes.reserveCapacity(used)
+        }
         if format == .jsonl {
-            try readLines(source, body)
+            try readLines(source, into: &bytes) { unit, bytes in
+                units.append(unit)
+                if units.count >= records || bytes.count >= limit { try handOn(&bytes) }
+            }
         } else {
-            try read(source, format: format, file: path) { try body(.parsed($0)) }
+            try read(source, format: format, file: path) { raw in
+                units.append(.parsed(raw))
+                if units.count >= records { try handOn(&bytes) }
+            }
+        }
+        if !units.isEmpty { try handOn(&bytes) }
+    }
+
+    /// The JSON Lines reader: one record per non-blank line, an error for an over-long one.
+    private static func readLines(_ source: LineSource, _ body: (RawRecord) throws -> Void) throws {
+        var bytes: [UInt8] = []
+        try readLines(source, into: &bytes) { unit, bytes in
+            let raw = Chunk(bytes: bytes, units: []).record(unit)
+            bytes.removeAll(keepingCapacity: true)
+            try body(raw)
         }
     }
 
-    /// The JSON Lines reader: one unit per non-blank line, an error for an over-long one.
-    private static func readLines(_ source: LineSource, _ body: (Unit) throws -> Void) throws {
+    /// The JSON Lines reader: one unit per non-blank line, its bytes appended to `bytes`
+    /// (which `body` may empty or replace), an error for an over-long one.
+    private static func readLines(_ source: LineSource, into bytes: inout [UInt8],
+                                  _ body: (Unit, inout [UInt8]) throws -> Void) throws {
         var first = true
-        while let line = try source.nextLine() {
+        while let line = try source.nextLine(appendingTo: &bytes) {
             switch line {
             case .tooLong:
                 first = false
                 try body(.parsed(RawRecord(line: source.lineNumber, value: .failure(RecordError(
                     line: source.lineNumber, id: nil,
-                    message: "the line is longer than \(LineSource.maxLineBytes / 1_048_576) MiB: one record per line")))))
-            case .text(var bytes):
-                if first { stripByteOrderMark(&bytes); first = false }
-                if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                try body(.jsonLine(bytes, line: source.lineNumber))
+                    message: "the line is longer than \(LineSource.maxLineBytes / 1_048_576) MiB: one record per line")))), &bytes)
+            case .text(let appended):
+                var range = appended
+                if first {
+                    if range.count >= 3, bytes[range.lowerBound] == 0xEF, bytes[range.lowerBound + 1] == 0xBB,
+                       bytes[range.lowerBound + 2] == 0xBF {
+                        range = range.lowerBound + 3..<range.upperBound
+                    }
+                    first = false
+                }
+                if bytes[range].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
+                    bytes.removeSubrange(appended)
+                    continue
+                }
+                try body(.jsonLine(range, line: source.lineNumber), &bytes)
             }
         }
     }
@@ -86,15 +137,13 @@ public enum RecordReader {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bytes.removeFirst(3) }
     }
 
-    static func jsonLine(_ bytes: [UInt8], line: Int) -> RawRecord {
-        bytes.withUnsafeBufferPointer { buffer in
-            do throws(JSONParser.Failure) {
-                return RawRecord(line: line, value: .success(try JSONParser.parse(buffer)))
-            } catch {
-                let column = JSONParser.position(of: error.offset, in: buffer).column
-                return RawRecord(line: line, value: .failure(RecordError(
-                    line: line, id: salvageID(buffer), message: "not valid JSON at column \(column): \(error.message)")))
-            }
+    static func jsonLine(_ buffer: UnsafeBufferPointer<UInt8>, line: Int) -> RawRecord {
+        do throws(JSONParser.Failure) {
+            return RawRecord(line: line, value: .success(try JSONParser.parse(buffer)))
+        } catch {
+            let column = JSONParser.position(of: error.offset, in: buffer).column
+            return RawRecord(line: line, value: .failure(RecordError(
+                line: line, id: salvageID(buffer), message: "not valid JSON at column \(column): \(error.message)")))
         }
     }
 

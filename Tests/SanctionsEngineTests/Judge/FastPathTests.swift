@@ -285,9 +285,7 @@ import Testing
         let rulebook = try #require(FastPathTests.rulebook)
         let filter = CapLedger(rulebook: rulebook).lineFilter
         var lines: [String] = FastPathTests.trickyLines
-        try RecordReader.readUnits(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl) { unit in
-            if case .jsonLine(let bytes, _) = unit { lines.append(String(decoding: bytes, as: UTF8.self)) }
-        }
+        lines += try Fixtures.jsonLines("Fixtures/bench/workload-2k.jsonl").map { String(decoding: $0.bytes, as: UTF8.self) }
         var passedOver = 0, counted = 0
         for (position, line) in lines.enumerated() {
             var ledger = CapLedger(rulebook: rulebook)
@@ -306,9 +304,7 @@ import Testing
 
     @Test func theScanReadsTheMembersTheParserReads() throws {
         var lines: [String] = FastPathTests.trickyLines
-        try RecordReader.readUnits(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl) { unit in
-            if case .jsonLine(let bytes, _) = unit { lines.append(String(decoding: bytes, as: UTF8.self)) }
-        }
+        lines += try Fixtures.jsonLines("Fixtures/bench/workload-2k.jsonl").map { String(decoding: $0.bytes, as: UTF8.self) }
         let keys: [StaticString] = ["kind", "to", "via", "end_user"]
         var sure = 0
         for line in lines {

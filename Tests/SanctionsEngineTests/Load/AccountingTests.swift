@@ -76,6 +76,43 @@ import Testing
         }
     }
 
+    /// A run reads its inputs in chunks (JSON lines left unparsed, in one buffer per chunk):
+    /// whatever the chunk bounds, the records are those the plain reader reads, in order,
+    /// and no chunk holds more than it may.
+    @Test(arguments: RecordFormat.allCases)
+    func readingInChunksDoesNotChangeTheRecords(_ format: RecordFormat) throws {
+        // A byte order mark, blank lines, CRLF line ends and broken lines.
+        var edges = Array("\u{FEFF}{\"id\":\"a\",\"kind\":\"shipment\",\"date\":\"2018-01-01\"}\r\n".utf8)
+        edges += Array("\n  \t\r\n{\"id\":\"b\"\n{broken\r\n\n[1,2]\n\"x\"\n{\"id\":\"c\",\"kind\":\"service\",\"date\":\"2019-02-03\"}".utf8)
+        let edgesPath = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(UUID().uuidString).jsonl").path
+        try Data(edges).write(to: URL(fileURLWithPath: edgesPath))
+        defer { try? FileManager.default.removeItem(atPath: edgesPath) }
+        var paths = [
+            Fixtures.path("Fixtures/records/formats/three.\(format.rawValue)"),
+            Fixtures.path("Fixtures/records/broken/mixed.\(format.rawValue)"),
+        ]
+        if format == .jsonl { paths += [edgesPath, Fixtures.path("Fixtures/bench/workload-2k.jsonl")] }
+        for path in paths {
+            var plain: [RawRecord] = []
+            try RecordReader.read(path: path, format: format) { plain.append($0) }
+            #expect(!plain.isEmpty)
+            for (records, bytes) in [(1, 1 << 20), (2, 1 << 20), (3, 1 << 20), (512, 1 << 20), (512, 1), (512, 700)] {
+                var chunked: [RawRecord] = []
+                try RecordReader.readChunks(path: path, format: format, records: records, bytes: bytes) { chunk in
+                    #expect(!chunk.units.isEmpty && chunk.units.count <= records)
+                    // Handed on once the lines reach the bound: all but the last fit below it.
+                    let lengths = chunk.units.map { unit -> Int in
+                        if case .jsonLine(let range, _) = unit { return range.upperBound }
+                        return 0
+                    }
+                    #expect(lengths.dropLast().allSatisfy { $0 < bytes })
+                    chunked += chunk.units.map(chunk.record)
+                }
+                #expect(chunked.map(describe) == plain.map(describe), "\(path) in chunks of \(records) records, \(bytes) bytes")
+            }
+        }
+    }
+
     /// A record as an equatable value: its line, and its value or its error.
     func describe(_ record: RawRecord) -> [Value] {
         switch record.value {

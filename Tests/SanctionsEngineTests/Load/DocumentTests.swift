@@ -15,11 +15,7 @@ import Testing
 
     /// The lines of the benchmark workload, as the run reads them.
     static func workload() throws -> [(bytes: [UInt8], line: Int)] {
-        var lines: [(bytes: [UInt8], line: Int)] = []
-        try RecordReader.readUnits(path: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), format: .jsonl) { unit in
-            if case .jsonLine(let bytes, let line) = unit { lines.append((bytes, line)) }
-        }
-        return lines
+        try Fixtures.jsonLines("Fixtures/bench/workload-2k.jsonl")
     }
 
     /// What ``JSONParser`` reads from `bytes`; nil when it reports an error.
@@ -296,6 +292,31 @@ import Testing
         }
         #expect(DocumentTests.outsideLines.count > 70)
         #expect(DocumentTests.outsideLines.contains { $0.line.contains("\\u0069") })
+    }
+
+    /// A run's workers read every line into memory kept from one line to the next: a line
+    /// read after a longer or a shorter one, or after one outside the subset, reads as its
+    /// own document, and a line outside the subset is refused there too.
+    @Test func aReaderReusedFromLineToLineReadsEachAsItsOwnDocument() throws {
+        var lines = DocumentTests.plainLines.map { Array($0.utf8) } + DocumentTests.outsideLines.map { Array($0.line.utf8) }
+        lines += try DocumentTests.workload().map(\.bytes)
+        // Long lines before short ones, and shuffled, so that the memory grows and is reused.
+        var generator = SeededGenerator(seed: 0x0D0C_2E7A_11B5_9F43)
+        let orders = [lines.sorted { $0.count > $1.count }, lines.shuffled(using: &generator)]
+        for order in orders {
+            let reader = DocumentReader()
+            var read = 0
+            for bytes in order {
+                let expected = DocumentTests.documentValue(bytes)
+                let found = bytes.withUnsafeBufferPointer { buffer in reader.read(buffer) { $0.value } }
+                #expect((found == nil) == (expected == nil), "\(String(decoding: bytes, as: UTF8.self))")
+                if let found, let expected {
+                    read += 1
+                    #expect(DocumentTests.identical(found, expected), "\(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+            #expect(read == DocumentTests.plainLines.count + 2_000)
+        }
     }
 
     @Test func nestingIsBoundedAsTheParserBoundsIt() {
@@ -626,6 +647,7 @@ import Testing
         let rulebook = try #require(FastPathTests.rulebook)
         let ledger = CapLedger(rulebook: rulebook)
         let filter = ledger.lineFilter
+        let documents = DocumentReader()
         var counted = 0, passedOver = 0, onDocument = 0
         for (bytes, line) in try DocumentTests.workload() {
             guard let document = Document(bytes), let value = DocumentTests.parse(bytes),
@@ -640,7 +662,10 @@ import Testing
             if mayCount == false { passedOver += 1 }
             // The first pass: the same entries from the document as from the value.
             let key = CapLedger.Key(source: 0, index: line)
-            switch Run.supplies(bytes, filter: filter, rules: ledger.cappedRules, key: key) {
+            let supplies = bytes.withUnsafeBufferPointer {
+                Run.supplies($0, documents: documents, filter: filter, rules: ledger.cappedRules, key: key)
+            }
+            switch supplies {
             case .some(nil): #expect(mayCount == false && entries.isEmpty, "line \(line)")
             case .some(let found?):
                 #expect(mayCount == true, "line \(line)")
