@@ -50,16 +50,16 @@ struct Assess: ParsableCommand {
                                         detail: brief ? .verdicts : .reasons, render: { result -> [UInt8] in
             switch format {
             case .jsonl, .json:
-                var json = JSONBytes()
+                var json = JSONBytes(capacity: brief ? 256 : 2_048)
                 if brief { ResultJSON.writeBrief(result, to: &json) } else { ResultJSON.write(result, to: &json) }
-                return json.bytes
+                return json.take()
             case .text: return Array((brief ? TextReport.renderBrief(result) : TextReport.render(result)).utf8)
             }
         }) { _, rendered in
             switch format {
             case .jsonl:
                 out.write(bytes: rendered)
-                out.write(bytes: [UInt8(ascii: "\n")])
+                out.write(byte: UInt8(ascii: "\n"))
             case .json:
                 out.write(first ? "\n" : ",\n")
                 out.write(bytes: rendered)

@@ -111,6 +111,11 @@ struct OutputBuffer {
         if pending.count >= 1 << 16 { flush() }
     }
 
+    mutating func write(byte: UInt8) {
+        pending.append(byte)
+        if pending.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         guard !pending.isEmpty else { return }
         Output.writeAll(pending, to: 1)

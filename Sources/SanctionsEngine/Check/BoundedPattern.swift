@@ -19,6 +19,10 @@ struct BoundedPattern: @unchecked Sendable {
     /// ASCII text is then searched for one of them, as the regex would match it, without the
     /// regex engine (which costs more than judging the rest of the record).
     let asciiClass: (low: UInt64, high: UInt64)?
+    /// For a pattern that is plain ASCII words in alternation (`rajin|rason|najin`,
+    /// `armed forces|navy`: letters, digits, spaces, hyphens, underscores), the words in
+    /// lower case. ASCII text is then searched for any of them, as the regex would.
+    let asciiWords: [[UInt8]]?
 
     init(_ source: String) throws(PatternError) {
         guard source.count <= BoundedPattern.maxPattern else {
@@ -34,10 +38,12 @@ struct BoundedPattern: @unchecked Sendable {
         }
         self.source = source
         asciiClass = BoundedPattern.asciiClass(source)
+        asciiWords = BoundedPattern.asciiWords(source)
     }
 
     func matches(_ text: String) -> Bool {
         if let asciiClass, let found = BoundedPattern.search(text, for: asciiClass) { return found }
+        if let asciiWords, let found = BoundedPattern.search(text, forAnyOf: asciiWords) { return found }
         return matchesByRegex(text)
     }
 
@@ -90,6 +96,44 @@ struct BoundedPattern: @unchecked Sendable {
             if byte < 64 ? set.low & (1 << UInt64(byte)) != 0 : set.high & (1 << UInt64(byte - 64)) != 0 { found = true }
         }
         return found
+    }
+
+    /// The words of a pattern made only of non-empty ASCII letters, digits, spaces, hyphens
+    /// and underscores between `|`, in lower case; nil for any other pattern.
+    static func asciiWords(_ pattern: String) -> [[UInt8]]? {
+        var words: [[UInt8]] = [[]]
+        for byte in pattern.utf8 {
+            switch byte {
+            case UInt8(ascii: "|"): words.append([])
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): words[words.count - 1].append(byte | 0x20)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                words[words.count - 1].append(byte)
+            default: return nil
+            }
+        }
+        return words.contains(where: \.isEmpty) ? nil : words
+    }
+
+    /// Whether ASCII `text` holds one of `words` (lower case), in either case; nil when the
+    /// text is not ASCII or is longer than ``maxInput`` (the regex decides those).
+    static func search(_ text: String, forAnyOf words: [[UInt8]]) -> Bool? {
+        let utf8 = text.utf8
+        guard utf8.count <= maxInput else { return nil }
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(utf8.count)
+        for byte in utf8 {
+            if byte >= 0x80 { return nil }
+            lowered.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        }
+        for word in words where word.count <= lowered.count {
+            for start in 0...(lowered.count - word.count) where lowered[start] == word[0] {
+                var offset = 1
+                while offset < word.count, lowered[start + offset] == word[offset] { offset += 1 }
+                if offset == word.count { return true }
+            }
+        }
+        return false
     }
 
     /// Why the pattern could take too long, or nil.

@@ -24,31 +24,98 @@ struct JSONWriter {
 /// JSON written straight into UTF-8 bytes: the result stream's encoder. Same text as
 /// ``JSONWriter`` (same escapes), without a string per value.
 public struct JSONBytes: Sendable {
-    /// What has been written.
-    public var bytes: [UInt8] = []
+    /// Room for the bytes: the first `count` are written, the rest are spare. Appending
+    /// copies into it directly (`Array.append(contentsOf:)` cost about a hundred
+    /// instructions a call, and a result is written in a few dozen calls).
+    private var storage: [UInt8]
+    private var count = 0
 
-    public init() {}
+    /// What has been written.
+    public var bytes: [UInt8] {
+        get { Array(storage[..<count]) }
+        set {
+            storage = newValue
+            count = newValue.count
+        }
+    }
+
+    public init() {
+        storage = []
+    }
+
+    /// An encoder with room for `capacity` bytes before it grows.
+    public init(capacity: Int) {
+        storage = [UInt8](repeating: 0, count: capacity)
+    }
+
+    /// What has been written, leaving the encoder empty (without copying the bytes).
+    public mutating func take() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &storage)
+        taken.removeLast(taken.count - count)
+        count = 0
+        return taken
+    }
+
+    /// Makes room for `more` bytes after the written ones.
+    @inline(__always)
+    private mutating func reserve(_ more: Int) {
+        if count + more > storage.count { grow(count + more) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        storage.append(contentsOf: repeatElement(0, count: max(needed, 2 * storage.count, 256) - storage.count))
+    }
+
+    /// Appends `length` bytes from `source`.
+    @inline(__always)
+    private mutating func append(_ source: UnsafePointer<UInt8>?, _ length: Int) {
+        guard length > 0, let source else { return }
+        reserve(length)
+        let at = count
+        storage.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { ($0 + at).update(from: source, count: length) }
+        }
+        count += length
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        append(buffer.baseAddress, buffer.count)
+    }
 
     /// Appends text as it is (punctuation, keys already quoted).
     mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append($0) }
     }
 
     /// Appends already-encoded JSON.
     mutating func raw(_ text: String) {
         // From the string's contiguous bytes: appending its UTF-8 view goes byte by byte.
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0) }
+    }
+
+    /// Appends already-encoded JSON, in bytes.
+    mutating func raw(_ encoded: [UInt8]) {
+        encoded.withUnsafeBufferPointer { append($0) }
     }
 
     /// `"key":`, after a comma unless it is the first member.
     mutating func key(_ name: StaticString, first: inout Bool) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
+        reserve(name.utf8CodeUnitCount + 4)
+        if !first { append(UInt8(ascii: ",")) }
         first = false
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         raw(name)
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
     }
 
     mutating func number(_ value: Int) {
@@ -61,7 +128,7 @@ public struct JSONBytes: Sendable {
 
     /// A JSON string: `"`, `\\`, and control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`).
     mutating func quote(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var start = 0
@@ -72,7 +139,7 @@ public struct JSONBytes: Sendable {
                 guard index < utf8.count else { break }
                 let byte = utf8[index]
                 defer { index += 1 }
-                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                if start < index { append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
                 start = index + 1
                 switch byte {
                 case UInt8(ascii: "\""): raw("\\\"")
@@ -83,12 +150,12 @@ public struct JSONBytes: Sendable {
                 default:
                     let hex = String(byte, radix: 16)
                     raw("\\u")
-                    bytes.append(contentsOf: (String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    raw(String(repeating: "0", count: 4 - hex.count) + hex)
                 }
             }
-            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+            if start < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// The position of the first byte at or after `start` that a JSON string must escape
@@ -115,11 +182,11 @@ public struct JSONBytes: Sendable {
 
     /// `[a,b,…]`, each element written by `write`.
     mutating func array<Element>(_ elements: [Element], _ write: (Element, inout JSONBytes) -> Void) {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         for (position, element) in elements.enumerated() {
-            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            if position > 0 { append(UInt8(ascii: ",")) }
             write(element, &self)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 }

@@ -69,7 +69,7 @@ public enum ResultJSON {
         out.quote(finding.status.rawValue)
         out.raw(",\"citations\":")
         if let encoded = finding.citationsJSON {
-            out.bytes.append(contentsOf: encoded)
+            out.raw(encoded)
         } else {
             out.array(finding.citations, write)
         }

@@ -183,6 +183,37 @@ import Testing
         #expect((try? BoundedPattern(source))?.asciiClass == nil)
     }
 
+    /// Words in alternation, as the bundled rules write them, are searched for without the
+    /// regex engine: with the regex's answer on every text, words at the start, the end, in
+    /// the middle, overlapping, in either case, and non-ASCII text (left to the regex).
+    @Test(arguments: ["rajin|rason|najin|khasan", "military|paramilitary|police|armed forces|air force|navy|naval|army",
+                      "ab|b", "a", "AB-c_d 9", "aa|aaa"])
+    func wordsInAlternationMatchAsTheRegexDoes(_ source: String) throws {
+        let pattern = try BoundedPattern(source)
+        #expect(pattern.asciiWords != nil)
+        var texts = ["", "rajin", "RAJIN-KHASAN PORT", "the Rason project", "najinx", "xkhasa", "khasanRU", "rajni",
+                     "Rajin–Khasan", "ﬁ rajin", "KHASAN", "Armed Forces", "armedforces", "para-military", "NAVAL",
+                     "army\n", "policeman", "AIR  FORCE", "airforce", "ab", "b", "aB", "Ab-C_D 9x", "ab-c_d 8", "a", "aa"]
+        texts += (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        var generator = SeededGenerator(seed: 11)
+        let alphabet = Array("abknrs AB-_9")
+        for _ in 0..<400 {
+            let length = Int.random(in: 0...8, using: &generator)
+            texts.append(String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }))
+        }
+        var matched = 0
+        for text in texts {
+            #expect(pattern.matches(text) == pattern.matchesByRegex(text), "\(source) on \(text.debugDescription)")
+            if pattern.matches(text) { matched += 1 }
+        }
+        #expect(matched > 0 && matched < texts.count)
+    }
+
+    @Test(arguments: ["a|", "|a", "a||b", "jet|JP-?[0-9]", "gas ?oil", "^2710$", "a.b", "(a|b)", "é|e", ""])
+    func otherAlternationsAreLeftToTheRegex(_ source: String) throws {
+        #expect((try? BoundedPattern(source))?.asciiWords == nil)
+    }
+
     @Test func aRegexIsBoundedInLengthAndInput() throws {
         #expect(throws: PatternError.self) { try BoundedPattern(String(repeating: "a", count: BoundedPattern.maxPattern + 1)) }
         let pattern = try BoundedPattern("a.*x")
