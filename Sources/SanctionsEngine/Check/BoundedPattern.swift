@@ -1,3 +1,5 @@
+import Foundation
+
 /// A regular expression a rule may use, bounded so it cannot run away. Swift's regex
 /// engine backtracks, so the pattern's shape is limited, not only its length: at most one
 /// repetition (`*`, `+`, `{m,n}`; two already take seconds over 1,000 characters), at most
@@ -23,6 +25,9 @@ struct BoundedPattern: @unchecked Sendable {
     /// `armed forces|navy`: letters, digits, spaces, hyphens, underscores), the words in
     /// lower case. ASCII text is then searched for any of them, as the regex would.
     let asciiWords: [[UInt8]]?
+    /// The regex engine's answers on short texts already asked about (trade records repeat
+    /// their descriptions and codes; one answer costs a few hundred thousand instructions).
+    private let answers = Answers()
 
     init(_ source: String) throws(PatternError) {
         guard source.count <= BoundedPattern.maxPattern else {
@@ -44,7 +49,40 @@ struct BoundedPattern: @unchecked Sendable {
     func matches(_ text: String) -> Bool {
         if let asciiClass, let found = BoundedPattern.search(text, for: asciiClass) { return found }
         if let asciiWords, let found = BoundedPattern.search(text, forAnyOf: asciiWords) { return found }
-        return matchesByRegex(text)
+        return matchesByRegexRemembering(text)
+    }
+
+    /// Answers of the regex engine by text, shared by the threads that judge records: at
+    /// most ``maxAnswers`` texts of at most ``maxText`` bytes (about a quarter of a MiB a
+    /// pattern at worst); once full, further texts are asked of the engine each time.
+    private final class Answers: @unchecked Sendable {
+        // @unchecked: `known` is read and written only under `lock`.
+        static let maxText = 64
+        static let maxAnswers = 4_096
+        private var known: [String: Bool] = [:]
+        private let lock = NSLock()
+
+        subscript(text: String) -> Bool? {
+            get {
+                lock.lock()
+                defer { lock.unlock() }
+                return known[text]
+            }
+            set {
+                lock.lock()
+                defer { lock.unlock() }
+                if known.count < Answers.maxAnswers { known[text] = newValue }
+            }
+        }
+    }
+
+    /// ``matchesByRegex(_:)``, remembered for short texts.
+    private func matchesByRegexRemembering(_ text: String) -> Bool {
+        guard text.utf8.count <= Answers.maxText else { return matchesByRegex(text) }
+        if let known = answers[text] { return known }
+        let found = matchesByRegex(text)
+        answers[text] = found
+        return found
     }
 
     /// ``matches(_:)`` by the regex engine alone.

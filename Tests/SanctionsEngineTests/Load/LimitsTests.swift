@@ -214,6 +214,25 @@ import Testing
         #expect((try? BoundedPattern(source))?.asciiWords == nil)
     }
 
+    /// The regex engine's answers on short texts are remembered: asked again, from memory or
+    /// not (past the memory's bound, long texts), a pattern answers as the engine does.
+    @Test func rememberedAnswersAreTheRegexAnswers() throws {
+        let pattern = try BoundedPattern("^2710([0-9]{2})?$|jet|JP-?[0-9]|gas ?oil")
+        #expect(pattern.asciiClass == nil && pattern.asciiWords == nil)
+        var texts = ["2710", "271012", "27101", "2710123", "x2710", "Jet fuel", "JP8", "jp-5", "JP-", "gasoil", "GAS OIL",
+                     "gas  oil", "refined petroleum product", "", String(repeating: "gas oil ", count: 20)]
+        // More texts than the memory holds, about half of them matching.
+        texts += (0..<5_000).map { "item \($0) \($0 % 2 == 0 ? "JP" : "XP")\($0 % 3 == 0 ? "-" : "")\($0 % 10)\($0 % 7 == 0 ? " jet" : "")" }
+        var matched = 0
+        for round in 0..<2 {
+            for text in texts {
+                #expect(pattern.matches(text) == pattern.matchesByRegex(text), "round \(round): \(text.debugDescription)")
+                if round == 0, pattern.matches(text) { matched += 1 }
+            }
+        }
+        #expect(matched > 0 && matched < texts.count)
+    }
+
     @Test func aRegexIsBoundedInLengthAndInput() throws {
         #expect(throws: PatternError.self) { try BoundedPattern(String(repeating: "a", count: BoundedPattern.maxPattern + 1)) }
         let pattern = try BoundedPattern("a.*x")
