@@ -32,30 +32,50 @@ struct Document: Sendable {
 
     let bytes: [UInt8]
     let entries: [Entry]
+    /// The root object's members by ``slot(of:)``: see ``DocumentNode/rootMembers``.
+    let rootMembers: [Int32]
+
+    /// How many slots the root's member index has.
+    static let slots = 64
+
+    /// The slot of a member name, by its length and first and last bytes: equal names have
+    /// equal slots.
+    @inline(__always)
+    static func slot(of name: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let first = name.first, let last = name.last else { return 0 }
+        return (name.count &* 7 &+ Int(first) &* 3 &+ Int(last)) & (slots - 1)
+    }
 
     /// Reads `bytes` (one JSON value, surrounding white space allowed); nil when they are
     /// not in the plain subset or not valid JSON.
     init?(_ bytes: [UInt8]) {
         guard !bytes.isEmpty, bytes.count < Int(UInt32.max) else { return nil }
         var valid = false
+        var rootMembers = [Int32](repeating: -1, count: Document.slots)
         // Every entry starts at a byte of its own: the line's length bounds their number.
         let entries = [Entry](unsafeUninitializedCapacity: bytes.count + 1) { buffer, initialized in
             bytes.withUnsafeBufferPointer { input in
-                guard let output = buffer.baseAddress, let count = Document.read(input, into: output) else { return }
-                valid = true
-                initialized = count
+                rootMembers.withUnsafeMutableBufferPointer { slots in
+                    guard let output = buffer.baseAddress, let slots = slots.baseAddress,
+                          let count = Document.read(input, into: output, rootMembers: slots) else { return }
+                    valid = true
+                    initialized = count
+                }
             }
         }
         guard valid else { return nil }
         self.bytes = bytes
         self.entries = entries
+        self.rootMembers = rootMembers
     }
 
-    /// Reads `input` into `output` (room for `input.count + 1` entries): the number of
-    /// entries written, or nil when the bytes are not in the plain subset or not valid JSON.
-    fileprivate static func read(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<Entry>) -> Int? {
+    /// Reads `input` into `output` (room for `input.count + 1` entries) and the root's member
+    /// index into `rootMembers` (``slots`` of them, all -1): the number of entries written,
+    /// or nil when the bytes are not in the plain subset or not valid JSON.
+    fileprivate static func read(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<Entry>,
+                                 rootMembers: UnsafeMutablePointer<Int32>) -> Int? {
         guard let base = input.baseAddress, input.count < Int(UInt32.max) else { return nil }
-        var builder = Builder(bytes: base, count: input.count, entries: output)
+        var builder = Builder(bytes: base, count: input.count, entries: output, rootMembers: rootMembers)
         builder.skipSpace()
         guard builder.value(depth: 0) else { return nil }
         builder.skipSpace()
@@ -66,7 +86,9 @@ struct Document: Sendable {
     func withRoot<Result>(_ body: (DocumentNode) -> Result) -> Result {
         entries.withUnsafeBufferPointer { entries in
             bytes.withUnsafeBufferPointer { bytes in
-                body(DocumentNode(entries: entries, bytes: bytes, index: 0))
+                rootMembers.withUnsafeBufferPointer { rootMembers in
+                    body(DocumentNode(entries: entries, bytes: bytes, rootMembers: rootMembers.baseAddress, index: 0))
+                }
             }
         }
     }
@@ -78,13 +100,15 @@ struct Document: Sendable {
         let bytes: UnsafePointer<UInt8>
         let count: Int
         let entries: UnsafeMutablePointer<Entry>
+        let rootMembers: UnsafeMutablePointer<Int32>
         var index = 0
         var entryCount = 0
 
-        init(bytes: UnsafePointer<UInt8>, count: Int, entries: UnsafeMutablePointer<Entry>) {
+        init(bytes: UnsafePointer<UInt8>, count: Int, entries: UnsafeMutablePointer<Entry>, rootMembers: UnsafeMutablePointer<Int32>) {
             self.bytes = bytes
             self.count = count
             self.entries = entries
+            self.rootMembers = rootMembers
         }
 
         mutating func skipSpace() {
@@ -218,9 +242,12 @@ struct Document: Sendable {
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: "\""), string(.key) else { return false }
                 let key = entryCount - 1
-                let bit = nameBit(key)
+                let slot = Document.slot(of: UnsafeBufferPointer(start: bytes + Int(entries[key].start), count: Int(entries[key].length)))
+                let bit: UInt64 = 1 << UInt64(slot)
                 guard seen & bit == 0 || isNew(key: key, in: position) else { return false }
                 seen |= bit
+                // The root's names by slot: the only one there, or -2 when several share it.
+                if depth == 1 { rootMembers[slot] = rootMembers[slot] == -1 ? Int32(key) : -2 }
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: ":") else { return false }
                 index += 1
@@ -232,16 +259,6 @@ struct Document: Sendable {
                 guard index < count, bytes[index] == UInt8(ascii: ",") else { return false }
                 index += 1
             }
-        }
-
-        /// A bit of 64 for the member name at `key`, from its length and first and last bytes:
-        /// equal names have equal bits.
-        private func nameBit(_ key: Int) -> UInt64 {
-            let name = entries[key]
-            let length = Int(name.length)
-            guard length > 0 else { return 1 }
-            let first = Int(bytes[Int(name.start)]), last = Int(bytes[Int(name.start) + length - 1])
-            return 1 << UInt64((length &* 7 &+ first &* 3 &+ last) & 63)
         }
 
         /// Whether the member name at `key` differs from the earlier ones of the object at
@@ -270,10 +287,14 @@ struct Document: Sendable {
 final class DocumentReader {
     private var capacity = 0
     private var entries: UnsafeMutablePointer<Document.Entry>?
+    private let rootMembers = UnsafeMutablePointer<Int32>.allocate(capacity: Document.slots)
 
     init() {}
 
-    deinit { entries?.deallocate() }
+    deinit {
+        entries?.deallocate()
+        rootMembers.deallocate()
+    }
 
     /// Calls `body` with the root of the document `bytes` hold (one JSON value, surrounding
     /// white space allowed), and returns what it returns; nil, without calling it, when the
@@ -287,8 +308,10 @@ final class DocumentReader {
             capacity = max(needed, 2 * capacity, 1_024)
             entries = UnsafeMutablePointer<Document.Entry>.allocate(capacity: capacity)
         }
-        guard let entries, let count = Document.read(bytes, into: entries) else { return nil }
-        return body(DocumentNode(entries: UnsafeBufferPointer(start: entries, count: count), bytes: bytes, index: 0))
+        rootMembers.update(repeating: -1, count: Document.slots)
+        guard let entries, let count = Document.read(bytes, into: entries, rootMembers: rootMembers) else { return nil }
+        return body(DocumentNode(entries: UnsafeBufferPointer(start: entries, count: count), bytes: bytes,
+                                 rootMembers: rootMembers, index: 0))
     }
 }
 
@@ -297,11 +320,18 @@ final class DocumentReader {
 struct DocumentNode {
     let entries: UnsafeBufferPointer<Document.Entry>
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The root object's members by ``Document/slot(of:)`` of their names: the
+    /// position of the only name in that slot, -1 when none is (the member is absent), -2
+    /// when several are (they are then searched for). A root member is looked up once a
+    /// rule at a time, dozens of times a record, most of them absent.
+    let rootMembers: UnsafePointer<Int32>?
     let index: Int
 
     var kind: Document.Kind { entries[index].kind }
 
-    private func node(_ index: Int) -> DocumentNode { DocumentNode(entries: entries, bytes: bytes, index: index) }
+    private func node(_ index: Int) -> DocumentNode {
+        DocumentNode(entries: entries, bytes: bytes, rootMembers: rootMembers, index: index)
+    }
 
     /// The bytes of a string, number or member name.
     var text: UnsafeBufferPointer<UInt8> {
@@ -322,6 +352,14 @@ struct DocumentNode {
     /// has no such member, or the member is `null`.
     func member(bytes key: UnsafeBufferPointer<UInt8>) -> DocumentNode? {
         guard kind == .object else { return nil }
+        if index == 0, let rootMembers {
+            let position = Int(rootMembers[Document.slot(of: key)])
+            if position == -1 { return nil }
+            if position >= 0 {
+                guard node(position).textEquals(key) else { return nil }
+                return entries[position + 1].kind == .null ? nil : node(position + 1)
+            }
+        }
         let end = Int(entries[index].end)
         var position = index + 1
         while position < end {

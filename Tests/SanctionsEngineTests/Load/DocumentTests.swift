@@ -294,6 +294,34 @@ import Testing
         #expect(DocumentTests.outsideLines.contains { $0.line.contains("\\u0069") })
     }
 
+    /// The root's members are found through its index by name (one slot per length and end
+    /// bytes, shared by some names): every member present, and every name absent, is found
+    /// or not as the value has it, names sharing a slot included.
+    @Test func rootMembersAreFoundByTheirIndexAsTheValueHasThem() throws {
+        var lines = try DocumentTests.workload().map(\.bytes)
+        // Names sharing slots: same length and end bytes, and many in one object.
+        lines.append(Array(#"{"ab":1,"axb":2,"ayb":3,"azb":null,"b":4,"":5,"aab":6,"a":7}"#.utf8))
+        lines.append(Array(("{" + (0..<200).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}").utf8))
+        let probes = ["id", "kind", "date", "date_to", "to", "from", "via", "origin", "end_user", "goods", "parties", "vessel",
+                      "worker", "ab", "axb", "ayb", "azb", "aqb", "b", "", "a", "aab", "k0", "k7", "k199", "k200", "k19", "x"]
+        var found = 0
+        for bytes in lines {
+            guard let document = Document(bytes), case .object(let members)? = DocumentTests.parse(bytes) else {
+                Issue.record("not read: \(String(decoding: bytes, as: UTF8.self))")
+                continue
+            }
+            document.withRoot { root in
+                for name in Set(probes + members.keys) {
+                    let expected = members[name].flatMap { $0 == .null ? nil : $0 }
+                    let member = Array(name.utf8).withUnsafeBufferPointer { root.member(bytes: $0) }
+                    #expect(member?.value == expected, "\(name) in \(String(decoding: bytes.prefix(80), as: UTF8.self))")
+                    if member != nil { found += 1 }
+                }
+            }
+        }
+        #expect(found > 10_000)
+    }
+
     /// A run's workers read every line into memory kept from one line to the next: a line
     /// read after a longer or a shorter one, or after one outside the subset, reads as its
     /// own document, and a line outside the subset is refused there too.
