@@ -98,12 +98,10 @@ final class LineSource {
                 lineNumber += 1
                 if end - start > LineSource.maxLineBytes {
                     start = newline + 1
-                    compact()
                     return .tooLong
                 }
                 let line = buffer.withUnsafeBufferPointer { take(UnsafeBufferPointer(rebasing: $0[start..<end])) }
                 start = newline + 1
-                compact()
                 return .text(line)
             }
             if buffer.count - start > LineSource.maxLineBytes {
@@ -121,7 +119,8 @@ final class LineSource {
                 guard end - lineStart <= LineSource.maxLineBytes else { return .tooLong }
                 return .text(buffer.withUnsafeBufferPointer { take(UnsafeBufferPointer(rebasing: $0[lineStart..<end])) })
             }
-            scanFrom = buffer.count
+            scanFrom = buffer.count - start
+            compact()
             try fill()
         }
     }
@@ -146,7 +145,6 @@ final class LineSource {
         while true {
             if let newline = LineSource.newline(in: buffer, from: start) {
                 start = newline + 1
-                compact()
                 return
             }
             buffer.removeAll(keepingCapacity: true)
@@ -156,8 +154,10 @@ final class LineSource {
         }
     }
 
+    /// Drops the lines already handed out, before the buffer is filled again: only the
+    /// start of a line not yet whole is moved, not every line read.
     private func compact() {
-        if start > 1 << 20 {
+        if start > 0 {
             buffer.removeSubrange(0..<start)
             start = 0
         }
