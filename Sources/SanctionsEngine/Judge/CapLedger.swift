@@ -116,7 +116,7 @@ public struct CapLedger: Sendable {
             let members = TopLevelScan.members(line, keys: LineFilter.keys) { found in
                 if open == nil {
                     guard case .string(let kindText) = found[0] else { return false }
-                    guard let kind = RecordKind(rawValue: kindText) else { return true }
+                    guard let kind = RecordKind.named(kindText) else { return true }
                     guard case .string(let dateText) = found[1] else { return !caps.contains { $0.kinds.contains(kind) } }
                     guard let date = Day(dateText) else { return true }
                     if !mayCount(kind: kind, date: date) { return true }
@@ -128,7 +128,7 @@ public struct CapLedger: Sendable {
                 return !holdsKP && !mayCount(kind: open.kind, date: open.date, directions: Evaluator.Directions(toDPRK: .no, fromDPRK: .no))
             }
             guard let members else { return true }
-            guard case .string(let kindText) = members[0], let kind = RecordKind(rawValue: kindText),
+            guard case .string(let kindText) = members[0], let kind = RecordKind.named(kindText),
                   case .string(let dateText) = members[1], let date = Day(dateText), mayCount(kind: kind, date: date)
             else { return false }
             func text(_ member: TopLevelScan.Member) -> String? {

@@ -12,7 +12,7 @@ public struct Engine: Sendable {
     public let rulebook: Rulebook
     /// The rules by the record kinds they cover, each boxed once so that walking them does
     /// not copy every rule's members for every record.
-    private let rulesByKind: [RecordKind: [RuleBox]]
+    private let rulesByKind: [[RuleBox]]
 
     final class RuleBox: Sendable {
         let rule: Rule
@@ -77,11 +77,12 @@ public struct Engine: Sendable {
 
     public init(rulebook: Rulebook) {
         self.rulebook = rulebook
-        var index: [RecordKind: [RuleBox]] = [:]
-        // In id order: the order findings are listed in among equally grave ones.
+        // By ``RecordKind/ordinal``; in id order: the order findings are listed in among
+        // equally grave ones.
+        var index = [[RuleBox]](repeating: [], count: RecordKind.allCases.count)
         for rule in rulebook.rules.sorted(by: { $0.id < $1.id }) {
             let box = RuleBox(rule)
-            for kind in rule.appliesTo { index[kind, default: []].append(box) }
+            for kind in rule.appliesTo { index[kind.ordinal].append(box) }
         }
         self.rulesByKind = index
     }
@@ -124,7 +125,7 @@ public struct Engine: Sendable {
         let evaluator = Evaluator(record: record, cache: cache)
         let skip: UInt16 = 1 << Engine.directionIndex(evaluator.directions)
         var findings: [Finding] = []
-        for box in firing?.boxes ?? rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
+        for box in firing?.boxes ?? rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
             guard Engine.covers(box.rule, record) else { continue }
             switch detail {
             case .reasons:
@@ -167,7 +168,7 @@ public struct Engine: Sendable {
         let skip: UInt16 = 1 << Engine.directionIndex(record.directions)
         var findings: [Finding] = []
         var firing: [RuleBox] = []
-        for box in rulesByKind[record.kind] ?? [] where box.skippedDirections & skip == 0 {
+        for box in rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
             guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { continue }
             switch detail {
             case .reasons:

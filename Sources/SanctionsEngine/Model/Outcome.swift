@@ -20,6 +20,18 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable, Comparable {
     case clear
     case error
 
+    /// The outcome's place in ``allCases``.
+    var ordinal: Int {
+        switch self {
+        case .violation: 0
+        case .possibleViolation: 1
+        case .notice: 2
+        case .exempt: 3
+        case .clear: 4
+        case .error: 5
+        }
+    }
+
     /// Severity for ordering: higher is worse. `error` ranks apart (it is not a judgement).
     var severity: Int {
         switch self {
@@ -53,4 +65,35 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable {
     case service
     case registration
     case jointVenture = "joint_venture"
+
+    /// The kind's place in ``allCases``: what per-kind tables are indexed by (hashing a
+    /// kind hashes its name).
+    var ordinal: Int {
+        switch self {
+        case .shipment: 0
+        case .vesselEvent: 1
+        case .employment: 2
+        case .financial: 3
+        case .service: 4
+        case .registration: 5
+        case .jointVenture: 6
+        }
+    }
+
+    /// The kind named `text`, as ``init(rawValue:)`` finds it, by its length and first
+    /// letter before comparing it whole.
+    static func named(_ text: String) -> RecordKind? {
+        let kind: RecordKind
+        switch (text.utf8.count, text.utf8.first) {
+        case (8, UInt8(ascii: "s")): kind = .shipment
+        case (12, UInt8(ascii: "v")): kind = .vesselEvent
+        case (10, UInt8(ascii: "e")): kind = .employment
+        case (9, UInt8(ascii: "f")): kind = .financial
+        case (7, UInt8(ascii: "s")): kind = .service
+        case (12, UInt8(ascii: "r")): kind = .registration
+        case (13, UInt8(ascii: "j")): kind = .jointVenture
+        default: return nil
+        }
+        return kind.rawValue == text ? kind : nil
+    }
 }

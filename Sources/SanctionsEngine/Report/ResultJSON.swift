@@ -225,7 +225,15 @@ public struct RunSummary: Sendable {
     public let ruleDigest: String
     public let inputs: [String]
     public private(set) var records = 0
-    public private(set) var outcomes: [Outcome: Int] = [:]
+    /// Records by outcome (outcomes no record had are left out).
+    public var outcomes: [Outcome: Int] {
+        var counted: [Outcome: Int] = [:]
+        for outcome in Outcome.allCases where count(of: outcome) > 0 { counted[outcome] = count(of: outcome) }
+        return counted
+    }
+    /// Records by outcome, in the order of `Outcome.allCases` (counted once a record, so
+    /// without hashing an outcome's name).
+    private var outcomeCounts = [Int](repeating: 0, count: Outcome.allCases.count)
     /// Records read from each input, in the order of ``inputs`` (counted by ``add(_:input:)``).
     public private(set) var recordsPerInput: [Int]
     /// Per-period cap totals of the run.
@@ -240,8 +248,7 @@ public struct RunSummary: Sendable {
 
     /// Counts a result.
     public mutating func add(_ result: RecordResult) {
-        records += 1
-        outcomes[result.outcome, default: 0] += 1
+        add(result.outcome, input: -1)
     }
 
     /// Counts a result read from the input at position `input` of ``inputs``.
@@ -252,11 +259,11 @@ public struct RunSummary: Sendable {
     /// Counts a result, by its outcome, read from the input at position `input` of ``inputs``.
     public mutating func add(_ outcome: Outcome, input: Int) {
         records += 1
-        outcomes[outcome, default: 0] += 1
+        outcomeCounts[outcome.ordinal] += 1
         if recordsPerInput.indices.contains(input) { recordsPerInput[input] += 1 }
     }
 
-    public func count(of outcome: Outcome) -> Int { outcomes[outcome] ?? 0 }
+    public func count(of outcome: Outcome) -> Int { outcomeCounts[outcome.ordinal] }
 
     /// Records that could not be read or lack `id`, `kind` or `date`.
     public var errors: Int { count(of: .error) }

@@ -281,6 +281,19 @@ import Testing
         #expect(mayCount(#"{"id":"a","kind":"shipment","date":"2017-01-15","to":"CN","from":"VN","origin":"KP"}"#))
     }
 
+    /// Kinds and outcomes are looked up by their place in `allCases`, and kinds found by name
+    /// by length and first letter: the same as by their raw values, for every name and for
+    /// names that differ from one by a letter, a length or case.
+    @Test func kindsAndOutcomesByPlaceAndNameAreThoseByRawValue() {
+        for (position, kind) in RecordKind.allCases.enumerated() { #expect(kind.ordinal == position) }
+        for (position, outcome) in Outcome.allCases.enumerated() { #expect(outcome.ordinal == position) }
+        var names = RecordKind.allCases.map(\.rawValue) + ["", "s", "Shipment", "SHIPMENT", "shipments", "shipmenT", "servicE",
+                                                             "services", "vessel-event", "vessel_even", "registratio", "joint venture",
+                                                             "financial ", "employmen", "xhipment", "shipment\u{0}"]
+        names += RecordKind.allCases.map { String($0.rawValue.dropLast()) + "x" }
+        for name in names { #expect(RecordKind.named(name) == RecordKind(rawValue: name), "\(name.debugDescription)") }
+    }
+
     @Test func theFirstPassPassesOverOnlyLinesThatCannotCount() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let filter = CapLedger(rulebook: rulebook).lineFilter
