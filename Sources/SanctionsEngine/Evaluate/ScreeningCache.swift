@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// What one worker remembers across the records it assesses: the list match of each name
 /// it has screened. A name's match does not depend on the record (the listing date is weighed
@@ -12,7 +8,9 @@ import Darwin
 /// Bounded: it keeps two generations of at most ``capacity`` names each (over all lists).
 /// When the current one is full it becomes the previous one (the one before is dropped); a
 /// name found in the previous generation moves to the current. Names that keep coming back
-/// stay, memory does not grow with the input. Not shared between threads: each worker owns one.
+/// stay, memory does not grow with the input. Not shared between threads: each worker owns
+/// one, and the workers of a run share what any of them has screened through a
+/// ``SharedScreening``, asked only when a name is not in the worker's own cache.
 final class ScreeningCache {
     /// The names screened against one list at one threshold, keyed by their UTF-8 bytes: a
     /// lookup hashes the bytes a document holds, without making a `String` of them.
@@ -47,22 +45,41 @@ final class ScreeningCache {
     /// threshold. Kept and dropped with the names.
     private var identifierTables: [Table] = []
 
-    init(capacity: Int = 65_536) {
+    /// What the other workers of the run have screened, if shared.
+    private let shared: SharedScreening?
+
+    init(capacity: Int = 65_536, shared: SharedScreening? = nil) {
         self.capacity = max(1, capacity)
+        self.shared = shared
     }
 
     /// The list match of a name (given as its UTF-8 bytes) at the screening's threshold.
     func nameHit(utf8 name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
         let table = self.table(for: screening, in: &tables, threshold: screening.threshold)
         return remembered(name, in: table) { text in
-            screening.matcher.nameHit(text, threshold: screening.threshold)
+            screened(SharedScreening.Key(matcher: table.matcher, threshold: screening.threshold, identifier: false, text: text)) {
+                screening.matcher.nameHit(text, threshold: screening.threshold)
+            }
         }
     }
 
     /// The list entry one identifier is (``NameMatcher/identifierHit(_:)`` of it alone).
     func identifierHit(utf8 identifier: UnsafeBufferPointer<UInt8>, _ matcher: NameMatcher) -> NameMatcher.NameHit? {
         let table = self.table(for: Screening(matcher: matcher, threshold: 0, describe: nil), in: &identifierTables, threshold: 0)
-        return remembered(identifier, in: table) { text in matcher.identifierHit([text]) }
+        return remembered(identifier, in: table) { text in
+            screened(SharedScreening.Key(matcher: table.matcher, threshold: 0, identifier: true, text: text)) {
+                matcher.identifierHit([text])
+            }
+        }
+    }
+
+    /// `work`'s answer, or the one another worker found for the same key.
+    private func screened(_ key: SharedScreening.Key, _ work: () -> NameMatcher.NameHit?) -> NameMatcher.NameHit? {
+        guard let shared else { return work() }
+        if let known = shared.hit(for: key) { return known }
+        let hit = work()
+        shared.store(hit, for: key)
+        return hit
     }
 
     private func remembered(_ key: UnsafeBufferPointer<UInt8>, in table: Table,
@@ -89,6 +106,43 @@ final class ScreeningCache {
         let table = Table(matcher: matcher, threshold: threshold)
         tables.append(table)
         return table
+    }
+}
+
+/// The names the workers of one run have screened, shared between them: a worker asks it
+/// when a name is not in its own ``ScreeningCache`` (so a name is screened once per run,
+/// not once per worker, which on two threads had doubled the screening of a long run).
+/// Bounded like a cache: when it holds ``capacity`` names it starts again empty.
+final class SharedScreening: @unchecked Sendable {
+    // @unchecked: `hits` is read and written only under `lock`.
+    struct Key: Hashable {
+        let matcher: ObjectIdentifier
+        let threshold: Double
+        /// An identifier (looked up as one), not a name.
+        let identifier: Bool
+        let text: String
+    }
+
+    let capacity: Int
+    private var hits: [Key: NameMatcher.NameHit?] = [:]
+    private let lock = NSLock()
+
+    init(capacity: Int = 131_072) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// The answer found for `key`: nil when none is known, `.some(nil)` when it is on no list.
+    func hit(for key: Key) -> NameMatcher.NameHit?? {
+        lock.lock()
+        defer { lock.unlock() }
+        return hits[key]
+    }
+
+    func store(_ hit: NameMatcher.NameHit?, for key: Key) {
+        lock.lock()
+        defer { lock.unlock() }
+        if hits.count >= capacity { hits.removeAll() }
+        hits[key] = .some(hit)
     }
 }
 

@@ -139,8 +139,9 @@ public struct Run: Sendable {
         let streaming = stream != nil
         let detail = self.detail
         let judgesDocuments = self.judgesDocuments
+        let shared = threads > 1 ? SharedScreening() : nil
         let assessing = Pipeline<Batch, (input: Int, results: [Assessed<Rendered>]), Worker>(
-            threads: threads, makeState: { Worker() }
+            threads: threads, makeState: { Worker(cache: ScreeningCache(shared: shared)) }
         ) { [ranks, capFindings, judge] batch, worker in
             let chunk = batch.chunk
             var results: [Assessed<Rendered>] = []
@@ -290,7 +291,7 @@ public struct Run: Sendable {
     /// What a worker keeps from one batch to the next, on its own thread: the screening
     /// cache and the memory it reads documents in.
     struct Worker {
-        let cache = ScreeningCache()
+        let cache: ScreeningCache
         let documents = DocumentReader()
     }
 

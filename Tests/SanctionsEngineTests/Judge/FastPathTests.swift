@@ -59,10 +59,18 @@ import Testing
         let records = try FastPathTests.records()
         // A cache of one name forgets at every new name: it must still give the same answers.
         let tiny = ScreeningCache(capacity: 1), large = ScreeningCache()
-        for record in records {
+        // Workers sharing what they screen (as a run's do), one of them forgetting at every
+        // name, and a shared store that starts again every few names.
+        let shared = SharedScreening(), small = SharedScreening(capacity: 3)
+        let workers = [ScreeningCache(shared: shared), ScreeningCache(capacity: 1, shared: shared),
+                       ScreeningCache(shared: small), ScreeningCache(capacity: 2, shared: small)]
+        for (position, record) in records.enumerated() {
             let afresh = ResultJSON.encode(engine.assess(record))
             #expect(ResultJSON.encode(engine.assess(record, cache: large)) == afresh, "\(record.id)")
             #expect(ResultJSON.encode(engine.assess(record, cache: tiny)) == afresh, "\(record.id)")
+            for worker in [workers[position % 2], workers[2 + position % 2]] {
+                #expect(ResultJSON.encode(engine.assess(record, cache: worker)) == afresh, "\(record.id)")
+            }
         }
     }
 
