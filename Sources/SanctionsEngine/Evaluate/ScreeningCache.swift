@@ -27,7 +27,7 @@ final class ScreeningCache {
     }
 
     /// A remembered answer (a class, so a lookup copies one reference, not the hit).
-    private final class Entry {
+    final class Entry: Sendable {
         let hit: NameMatcher.NameHit?
         init(_ hit: NameMatcher.NameHit?) { self.hit = hit }
     }
@@ -56,38 +56,30 @@ final class ScreeningCache {
     /// The list match of a name (given as its UTF-8 bytes) at the screening's threshold.
     func nameHit(utf8 name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
         let table = self.table(for: screening, in: &tables, threshold: screening.threshold)
-        return remembered(name, in: table) { text in
-            screened(SharedScreening.Key(matcher: table.matcher, threshold: screening.threshold, identifier: false, text: text)) {
-                screening.matcher.nameHit(text, threshold: screening.threshold)
-            }
+        return remembered(name, in: table, identifier: false) { text in
+            screening.matcher.nameHit(text, threshold: screening.threshold)
         }
     }
 
     /// The list entry one identifier is (``NameMatcher/identifierHit(_:)`` of it alone).
     func identifierHit(utf8 identifier: UnsafeBufferPointer<UInt8>, _ matcher: NameMatcher) -> NameMatcher.NameHit? {
         let table = self.table(for: Screening(matcher: matcher, threshold: 0, describe: nil), in: &identifierTables, threshold: 0)
-        return remembered(identifier, in: table) { text in
-            screened(SharedScreening.Key(matcher: table.matcher, threshold: 0, identifier: true, text: text)) {
-                matcher.identifierHit([text])
-            }
-        }
+        return remembered(identifier, in: table, identifier: true) { text in matcher.identifierHit([text]) }
     }
 
-    /// `work`'s answer, or the one another worker found for the same key.
-    private func screened(_ key: SharedScreening.Key, _ work: () -> NameMatcher.NameHit?) -> NameMatcher.NameHit? {
-        guard let shared else { return work() }
-        if let known = shared.hit(for: key) { return known }
-        let hit = work()
-        shared.store(hit, for: key)
-        return hit
-    }
-
-    private func remembered(_ key: UnsafeBufferPointer<UInt8>, in table: Table,
+    private func remembered(_ key: UnsafeBufferPointer<UInt8>, in table: Table, identifier: Bool,
                             _ work: (String) -> NameMatcher.NameHit?) -> NameMatcher.NameHit? {
         let hash = ByteKeyMap<Entry>.hash(key)
         if let known = table.current.value(for: key, hash: hash) { return known.hit }
+        // Else from the previous generation, another worker, or screened here (and shared).
+        let sharedTable = SharedScreening.Table(matcher: table.matcher, threshold: table.threshold, identifier: identifier)
         let entry = table.previous.value(for: key, hash: hash)
-            ?? work(String(decoding: key, as: UTF8.self)).map(Entry.init) ?? noHit
+            ?? shared?.answer(for: key, hash: hash, in: sharedTable)
+            ?? {
+                let screened = work(String(decoding: key, as: UTF8.self)).map(Entry.init) ?? noHit
+                shared?.keep(screened, for: key, hash: hash, in: sharedTable)
+                return screened
+            }()
         if count >= capacity {
             for table in tables + identifierTables {
                 table.previous = table.current
@@ -112,37 +104,53 @@ final class ScreeningCache {
 /// The names the workers of one run have screened, shared between them: a worker asks it
 /// when a name is not in its own ``ScreeningCache`` (so a name is screened once per run,
 /// not once per worker, which on two threads had doubled the screening of a long run).
-/// Bounded like a cache: when it holds ``capacity`` names it starts again empty.
+/// Kept as compactly as a worker's cache (names' bytes in an arena, one shared answer for
+/// every name on no list: some 60 bytes a name) and bounded like it: when it holds
+/// ``capacity`` names it starts again empty.
 final class SharedScreening: @unchecked Sendable {
-    // @unchecked: `hits` is read and written only under `lock`.
-    struct Key: Hashable {
+    // @unchecked: `tables` and `count` are read and written only under `lock`; the answers
+    // they hold are immutable.
+    /// Which table a name is kept in: one per list and threshold, identifiers apart.
+    struct Table: Equatable {
         let matcher: ObjectIdentifier
         let threshold: Double
-        /// An identifier (looked up as one), not a name.
         let identifier: Bool
-        let text: String
     }
 
     let capacity: Int
-    private var hits: [Key: NameMatcher.NameHit?] = [:]
+    private var tables: [(table: Table, answers: ByteKeyMap<ScreeningCache.Entry>)] = []
+    private var count = 0
     private let lock = NSLock()
 
     init(capacity: Int = 131_072) {
         self.capacity = max(1, capacity)
     }
 
-    /// The answer found for `key`: nil when none is known, `.some(nil)` when it is on no list.
-    func hit(for key: Key) -> NameMatcher.NameHit?? {
+    /// The answer kept for `name` (whose ``ByteKeyMap/hash(_:)`` is `hash`) in `table`.
+    func answer(for name: UnsafeBufferPointer<UInt8>, hash: UInt64, in table: Table) -> ScreeningCache.Entry? {
         lock.lock()
         defer { lock.unlock() }
-        return hits[key]
+        return tables.first { $0.table == table }?.answers.value(for: name, hash: hash)
     }
 
-    func store(_ hit: NameMatcher.NameHit?, for key: Key) {
+    func keep(_ answer: ScreeningCache.Entry, for name: UnsafeBufferPointer<UInt8>, hash: UInt64, in table: Table) {
         lock.lock()
         defer { lock.unlock() }
-        if hits.count >= capacity { hits.removeAll() }
-        hits[key] = .some(hit)
+        if count >= capacity {
+            tables.removeAll()
+            count = 0
+        }
+        guard let position = tables.firstIndex(where: { $0.table == table }) else {
+            var answers = ByteKeyMap<ScreeningCache.Entry>()
+            answers.insert(answer, for: name, hash: hash)
+            tables.append((table, answers))
+            count += 1
+            return
+        }
+        if tables[position].answers.value(for: name, hash: hash) == nil {
+            tables[position].answers.insert(answer, for: name, hash: hash)
+            count += 1
+        }
     }
 }
 
