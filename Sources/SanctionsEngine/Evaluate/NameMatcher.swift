@@ -235,18 +235,19 @@ public struct NameMatcher: Sendable {
             return NameHit(entry: candidate.entry, kind: candidate.kind, text: candidate.text, score: 1)
         }
         guard form.letters >= 4, !form.coreTokens.isEmpty else { return nil }
-        var best: (candidate: Candidate, score: Double)?
+        // The best so far by position and score: copying a candidate (its form's arrays)
+        // at every step of the loop cost more than the bounds that rule most of them out.
+        var best: (index: Int, score: Double)?
+        var floor = threshold
         let probe = Sketch(form)
         for (index, sketch) in tables.sketches.enumerated() {
-            let floor = max(threshold, best?.score ?? threshold)
             // Only characters the names share can match: a bound that rules out most of the
             // list, read from plain numbers (a candidate's strings are touched only past it).
             guard NameMatcher.jaroWinklerBound(probe.length, sketch.length, common: probe.counts.common(with: sketch.counts)) >= floor,
                   NameMatcher.jaroWinklerBound(probe.coreLength, sketch.coreLength,
                                                common: probe.coreCounts.common(with: sketch.coreCounts)) >= floor
             else { continue }
-            let candidate = candidates[index]
-            let other = candidate.form
+            let other = candidates[index].form
             // The whole names may agree on KOREA … TRADING; the distinctive words must agree too.
             var whole = NameMatcher.jaroWinkler(form.scalars, other.scalars)
             if whole < floor, form.surnameFirst != form.scalars || other.surnameFirst != other.scalars {
@@ -255,11 +256,13 @@ public struct NameMatcher: Sendable {
             guard whole >= floor else { continue }
             let score = min(whole, NameMatcher.jaroWinkler(form.core, other.core))
             if score >= threshold, score > (best?.score ?? -1), form.isComparable(with: other) {
-                best = (candidate, score)
+                best = (index, score)
+                floor = max(threshold, score)
             }
         }
         guard let best else { return nil }
-        return NameHit(entry: best.candidate.entry, kind: .fuzzy, text: best.candidate.text, score: best.score)
+        let candidate = candidates[best.index]
+        return NameHit(entry: candidate.entry, kind: .fuzzy, text: candidate.text, score: best.score)
     }
 
     /// The hit as a match on `date`: listed after it or not.
