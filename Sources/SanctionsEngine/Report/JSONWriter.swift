@@ -45,7 +45,7 @@ public struct JSONBytes: Sendable {
 
     /// An encoder with room for `capacity` bytes before it grows.
     public init(capacity: Int) {
-        storage = [UInt8](repeating: 0, count: capacity)
+        storage = JSONBytes.room(capacity, keeping: [])
     }
 
     /// What has been written, leaving the encoder empty (without copying the bytes).
@@ -64,7 +64,17 @@ public struct JSONBytes: Sendable {
     }
 
     private mutating func grow(_ needed: Int) {
-        storage.append(contentsOf: repeatElement(0, count: max(needed, 2 * storage.count, 256) - storage.count))
+        storage = JSONBytes.room(max(needed, 2 * storage.count, 256), keeping: storage[..<count])
+    }
+
+    /// `count` bytes, starting with `kept` and zero after them (set with `memset` and
+    /// `memcpy`, not a byte at a time as `Array(repeating:count:)` sets them).
+    private static func room(_ count: Int, keeping kept: ArraySlice<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let copied = buffer.initialize(fromContentsOf: kept)
+            UnsafeMutableBufferPointer(rebasing: buffer[copied...]).initialize(repeating: 0)
+            initialized = count
+        }
     }
 
     /// Appends `length` bytes from `source`.
