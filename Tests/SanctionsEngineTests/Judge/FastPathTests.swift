@@ -467,4 +467,27 @@ import Testing
             #expect(String(decoding: bytes.bytes, as: UTF8.self) == JSONWriter.quote(text), "\(text)")
         }
     }
+
+    /// The encoder writes into room it keeps ahead and grows: whatever it starts with, many
+    /// pieces appended (past every growth) come out as written, numbers as `String` writes
+    /// them, and `take()` leaves it empty and reusable.
+    @Test func theByteEncoderGrowsAndWritesNumbersAsStringDoes() {
+        let numbers = [0, 1, -1, 9, 10, -10, 99, 100, 12_345, -987_654_321, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        for capacity in [0, 1, 7, 256] {
+            var json = capacity == 0 ? JSONBytes() : JSONBytes(capacity: capacity)
+            var expected = ""
+            for round in 0..<300 {
+                let number = numbers[round % numbers.count] &* (round / numbers.count + 1)
+                json.number(number)
+                json.raw(",")
+                json.quote("n\(round)")
+                expected += String(number) + "," + JSONWriter.quote("n\(round)")
+            }
+            #expect(String(decoding: json.bytes, as: UTF8.self) == expected, "capacity \(capacity)")
+            #expect(String(decoding: json.take(), as: UTF8.self) == expected, "capacity \(capacity)")
+            #expect(json.bytes.isEmpty)
+            json.number(-42)
+            #expect(json.take() == Array("-42".utf8))
+        }
+    }
 }
