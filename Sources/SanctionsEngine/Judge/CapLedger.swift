@@ -208,7 +208,8 @@ public struct CapLedger: Sendable {
     }
 
     /// ``entries(for:rules:key:)`` of a record judged on its document; nil when a condition
-    /// of a cap is unknown for it, whose missing facts are worked out on its value.
+    /// of a cap is unknown for it and the facts it lacks cannot be named on the document
+    /// (``TruthEvaluator/missingFacts(_:in:atRoot:prefix:)``): they are then worked out on its value.
     static func entries(for record: DocumentRecord, rules: [Rule], key: Key) -> [Entry]? {
         var truths: TruthEvaluator<DocumentNode>?
         return CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
@@ -216,7 +217,9 @@ public struct CapLedger: Sendable {
                                                      cache: nil, directions: record.directions)
             truths = evaluator
             return CapLedger.entry(root: record.root, id: record.id, date: record.date, truths: evaluator,
-                                   rule: rule, cap: cap, key: key) { _, _, _ in nil }
+                                   rule: rule, cap: cap, key: key) { condition, item, prefix in
+                evaluator.missingFacts(condition, in: item ?? record.root, atRoot: item == nil, prefix: prefix)?.missing
+            }
         }
     }
 

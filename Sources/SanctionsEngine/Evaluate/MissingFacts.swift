@@ -1,0 +1,179 @@
+/// The facts a condition lacks, named as ``Evaluator/evaluate(_:in:)`` names them, read on
+/// any ``RecordNode`` (a ``DocumentNode`` above all): what a cap needs of a supply whose
+/// conditions are unknown, without parsing the record into a value.
+///
+/// It covers the conditions caps are written with: `all`, `any`, `not`, `some`, a test of a
+/// member path, and `flow`. For anything else it answers nil and the caller evaluates the
+/// record's value: a screening, a path the engine treats apart (`period_end`, `origin`,
+/// `end_user`), and a value present but of the wrong kind for its test (the reason is the
+/// reasoned check's to give). `DocumentTests` checks that the caps' supplies worked out with
+/// it are those worked out on values.
+extension TruthEvaluator {
+    /// The truth of `condition` and, when it is unknown, the facts it lacks, in
+    /// ``Evaluator/evaluate(_:in:)``'s order and words; paths resolved from `node` (the
+    /// record when `atRoot`), named from `prefix` (`""` at the record, `goods[1]` in an
+    /// item). Nil when they cannot be named here (see above).
+    func missingFacts(_ condition: Condition, in node: Node, atRoot: Bool, prefix: String) -> (truth: Truth, missing: [MissingFact])? {
+        switch condition {
+        case .all(let children):
+            var missing: [MissingFact] = []
+            var unknown = false
+            for child in children {
+                guard let evaluation = missingFacts(child, in: node, atRoot: atRoot, prefix: prefix) else { return nil }
+                switch evaluation.truth {
+                case .no: return (.no, [])
+                case .yes: break
+                case .unknown:
+                    unknown = true
+                    missing += evaluation.missing
+                }
+            }
+            return unknown ? (.unknown, missing) : (.yes, [])
+        case .any(let children):
+            var missing: [MissingFact] = []
+            var unknown = false
+            for child in children {
+                guard let evaluation = missingFacts(child, in: node, atRoot: atRoot, prefix: prefix) else { return nil }
+                switch evaluation.truth {
+                case .yes: return (.yes, [])
+                case .no: break
+                case .unknown:
+                    unknown = true
+                    missing += evaluation.missing
+                }
+            }
+            return unknown ? (.unknown, missing) : (.no, [])
+        case .not(let child):
+            guard let evaluation = missingFacts(child, in: node, atRoot: atRoot, prefix: prefix) else { return nil }
+            return (evaluation.truth.negated, evaluation.missing)
+        case .some(let path, let child):
+            guard !atRoot || path.special == .none else { return nil }
+            var missing: [MissingFact] = []
+            var unknown = false
+            for candidate in candidates(path, in: node, prefix: prefix) {
+                guard let element = candidate.node else {
+                    unknown = true
+                    missing.append(MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies"))
+                    continue
+                }
+                guard let evaluation = missingFacts(child, in: element, atRoot: false, prefix: candidate.path) else { return nil }
+                switch evaluation.truth {
+                case .yes: return (.yes, [])
+                case .no: break
+                case .unknown:
+                    unknown = true
+                    missing += evaluation.missing
+                }
+            }
+            return unknown ? (.unknown, missing) : (.no, [])
+        case .test(let test):
+            if atRoot, test.path.special == .flow { return flowMissingFacts(test) }
+            guard !atRoot || test.path.special == .none else { return nil }
+            return missingFacts(test, in: node, prefix: prefix)
+        case .screen:
+            return nil
+        }
+    }
+
+    /// ``Evaluator/evaluate(_:in:)`` of one test, its truth and missing facts alone.
+    private func missingFacts(_ test: FieldTest, in node: Node, prefix: String) -> (truth: Truth, missing: [MissingFact])? {
+        let found = candidates(test.path, in: node, prefix: prefix)
+        switch test.test {
+        case .exists, .missing:
+            return (Truth((test.test == .exists) == found.contains { $0.node != nil }), [])
+        default:
+            break
+        }
+        let words = test.describe ?? "\(test.path) \(Evaluator.words(test.test))"
+        var holds = false
+        var missing: [MissingFact] = []
+        for candidate in found {
+            guard let value = candidate.node else {
+                missing.append(MissingFact(path: candidate.path, need: words))
+                continue
+            }
+            switch value.quickCheck(test.test) ?? Evaluator.check(test.test, value.value, parent: candidate.parent).0 {
+            case .yes: holds = true
+            case .no: break
+            // Why it is unknown is the reasoned check's to say, from the value.
+            case .unknown: return nil
+            }
+        }
+        if holds { return (.yes, []) }
+        return missing.isEmpty ? (.no, []) : (.unknown, missing)
+    }
+
+    /// ``Evaluator/flow(_:)``'s truth and missing facts, from the record's directions.
+    private func flowMissingFacts(_ test: FieldTest) -> (truth: Truth, missing: [MissingFact])? {
+        let wanted: [String]
+        var negate = false
+        switch test.test {
+        case .equals(let value): wanted = [value.displayText]
+        case .isIn(let values): wanted = values.map(\.displayText)
+        case .notIn(let values):
+            wanted = values.map(\.displayText)
+            negate = true
+        default: return nil
+        }
+        var truth = Truth.no
+        var places: [String] = []
+        for direction in wanted {
+            let (found, place): (Truth, String) = switch direction.lowercased() {
+            case "to_dprk": (directions.toDPRK, "to")
+            case "from_dprk": (directions.fromDPRK, "from")
+            default: (.no, "")
+            }
+            switch found {
+            case .yes: truth = .yes
+            case .unknown:
+                if truth != .yes { truth = .unknown }
+                places.append(place)
+            case .no: break
+            }
+        }
+        if negate { truth = truth.negated }
+        guard truth == .unknown else { return (truth, []) }
+        let label = test.describe ?? "flow \(negate ? "is not" : "is") \(wanted.joined(separator: " or "))"
+        return (.unknown, places.map { MissingFact(path: $0, need: label) })
+    }
+
+    /// Every value `path` leads to from `node`, with its path named from `prefix`, as
+    /// ``Evaluator/resolve(_:in:fanOutLeaf:)`` finds and names them (lists fan out, the
+    /// last one too; an absent member is a candidate without a node at the place it would be).
+    private func candidates(_ path: FieldPath, in node: Node, prefix: String) -> [(path: String, node: Node?, parent: Node?)] {
+        var found: [(path: String, node: Node?, parent: Node?)] = []
+        func walk(_ components: ArraySlice<String>, _ node: Node, _ prefix: String, parent: Node?) {
+            guard let head = components.first else {
+                if node.isArray {
+                    var index = 0
+                    _ = node.forEachElement { element in
+                        found.append(("\(prefix)[\(index)]", element, parent))
+                        index += 1
+                        return true
+                    }
+                } else {
+                    found.append((prefix, node, parent))
+                }
+                return
+            }
+            if node.isArray {
+                var index = 0
+                _ = node.forEachElement { element in
+                    walk(components, element, "\(prefix)[\(index)]", parent: parent)
+                    index += 1
+                    return true
+                }
+            } else if node.isObject {
+                if let child = node.member(head) {
+                    walk(components.dropFirst(), child, Evaluator.join(prefix, head), parent: node)
+                } else {
+                    found.append((Evaluator.join(prefix, components.joined(separator: ".")), nil, node))
+                }
+            } else {
+                found.append((Evaluator.join(prefix, components.joined(separator: ".")), nil, nil))
+            }
+        }
+        walk(path.components[...], node, prefix, parent: nil)
+        return found
+    }
+}
