@@ -16,56 +16,21 @@ extension TruthEvaluator {
     func missingFacts(_ condition: Condition, in node: Node, atRoot: Bool, prefix: String) -> (truth: Truth, missing: [MissingFact])? {
         switch condition {
         case .all(let children):
-            var missing: [MissingFact] = []
-            var unknown = false
-            for child in children {
-                guard let evaluation = missingFacts(child, in: node, atRoot: atRoot, prefix: prefix) else { return nil }
-                switch evaluation.truth {
-                case .no: return (.no, [])
-                case .yes: break
-                case .unknown:
-                    unknown = true
-                    missing += evaluation.missing
-                }
-            }
-            return unknown ? (.unknown, missing) : (.yes, [])
+            return Self.combine(children.lazy.map { self.missingFacts($0, in: node, atRoot: atRoot, prefix: prefix) }, decidedBy: .no)
         case .any(let children):
-            var missing: [MissingFact] = []
-            var unknown = false
-            for child in children {
-                guard let evaluation = missingFacts(child, in: node, atRoot: atRoot, prefix: prefix) else { return nil }
-                switch evaluation.truth {
-                case .yes: return (.yes, [])
-                case .no: break
-                case .unknown:
-                    unknown = true
-                    missing += evaluation.missing
-                }
-            }
-            return unknown ? (.unknown, missing) : (.no, [])
+            return Self.combine(children.lazy.map { self.missingFacts($0, in: node, atRoot: atRoot, prefix: prefix) }, decidedBy: .yes)
         case .not(let child):
             guard let evaluation = missingFacts(child, in: node, atRoot: atRoot, prefix: prefix) else { return nil }
             return (evaluation.truth.negated, evaluation.missing)
         case .some(let path, let child):
             guard !atRoot || path.special == .none else { return nil }
-            var missing: [MissingFact] = []
-            var unknown = false
-            for candidate in candidates(path, in: node, prefix: prefix) {
+            let elements = candidates(path, in: node, prefix: prefix).lazy.map { candidate -> (truth: Truth, missing: [MissingFact])? in
                 guard let element = candidate.node else {
-                    unknown = true
-                    missing.append(MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies"))
-                    continue
+                    return (.unknown, [MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies")])
                 }
-                guard let evaluation = missingFacts(child, in: element, atRoot: false, prefix: candidate.path) else { return nil }
-                switch evaluation.truth {
-                case .yes: return (.yes, [])
-                case .no: break
-                case .unknown:
-                    unknown = true
-                    missing += evaluation.missing
-                }
+                return self.missingFacts(child, in: element, atRoot: false, prefix: candidate.path)
             }
-            return unknown ? (.unknown, missing) : (.no, [])
+            return Self.combine(elements, decidedBy: .yes)
         case .test(let test):
             if atRoot, test.path.special == .flow { return flowMissingFacts(test) }
             guard !atRoot || test.path.special == .none else { return nil }
@@ -73,6 +38,25 @@ extension TruthEvaluator {
         case .screen:
             return nil
         }
+    }
+
+    /// Kleene "and" (`decidedBy` no) or "or" (`decidedBy` yes) over evaluations made one by
+    /// one, as ``Evaluator`` combines them: the first that is `decidedBy` decides, with no
+    /// missing facts; else unknown with every missing fact in order; else the other truth.
+    /// Nil as soon as one cannot be named.
+    private static func combine<Evaluations: Sequence>(_ evaluations: Evaluations, decidedBy decisive: Truth)
+        -> (truth: Truth, missing: [MissingFact])? where Evaluations.Element == (truth: Truth, missing: [MissingFact])? {
+        var missing: [MissingFact] = []
+        var unknown = false
+        for evaluation in evaluations {
+            guard let evaluation else { return nil }
+            if evaluation.truth == decisive { return (decisive, []) }
+            if evaluation.truth == .unknown {
+                unknown = true
+                missing += evaluation.missing
+            }
+        }
+        return unknown ? (.unknown, missing) : (decisive.negated, [])
     }
 
     /// ``Evaluator/evaluate(_:in:)`` of one test, its truth and missing facts alone.
