@@ -39,6 +39,7 @@ public struct JSONBytes: Sendable {
         }
     }
 
+    /// An empty encoder (it makes room as it writes).
     public init() {
         storage = []
     }

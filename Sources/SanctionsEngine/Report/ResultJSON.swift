@@ -263,6 +263,7 @@ public struct RunSummary: Sendable {
         if recordsPerInput.indices.contains(input) { recordsPerInput[input] += 1 }
     }
 
+    /// Records with this outcome.
     public func count(of outcome: Outcome) -> Int { outcomeCounts[outcome.ordinal] }
 
     /// Records that could not be read or lack `id`, `kind` or `date`.
