@@ -151,7 +151,8 @@ public struct Run: Sendable {
                 // the rest from their value: lines outside the document's plain subset, invalid
                 // records, and records whose reasons are wanted (by the rules that fire alone).
                 // A record that may count toward a cap (streaming) has its supplies worked out
-                // on its document, or on its value when a cap's condition is unknown for it.
+                // on its document (the facts an unknown condition lacks included), or on its
+                // value when those facts cannot be named on the document.
                 var firing: Engine.Firing?
                 let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 if judgesDocuments, case .jsonLine(let range, let line) = unit,
@@ -262,7 +263,8 @@ public struct Run: Sendable {
     /// document, nil when its value is needed. The filter's scan of the top level rules most
     /// lines out by kind, date and direction; the rest are decided on their document (an
     /// invalid record counts for nothing; `LineFilter.mayCount` of its `DocumentRecord`
-    /// weighs the caps' `counts` too), else (outside the document's subset) on their value.
+    /// weighs the caps' `counts` too), else (outside the document's subset, or facts a cap's
+    /// unknown condition lacks that the document cannot name) on their value.
     static func supplies(_ line: UnsafeBufferPointer<UInt8>, documents: DocumentReader, filter: CapLedger.LineFilter,
                          rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]?? {
         guard filter.mayCount(line) else { return .some(nil) }

@@ -120,7 +120,6 @@ public struct JSONBytes: Sendable {
 
     /// `"key":`, after a comma unless it is the first member.
     mutating func key(_ name: StaticString, first: inout Bool) {
-        reserve(name.utf8CodeUnitCount + 4)
         if !first { append(UInt8(ascii: ",")) }
         first = false
         append(UInt8(ascii: "\""))
