@@ -365,12 +365,19 @@ public struct Engine: Sendable {
                     text += because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)"
                     continue
                 }
-                let candidates = evaluator.resolve(path, in: Evaluator.Scope(value: record.value, prefix: ""), fanOutLeaf: false)
-                if candidates.count == 1 {
-                    // One value: it is the one to show, whatever the conditions matched.
-                    text += candidates[0].value?.displayText ?? "(not given)"
+                // One value (most placeholders): it is the one to show, whatever the conditions
+                // matched; counted without naming paths, which only several values need.
+                var count = 0, only: Value?
+                evaluator.truths.visit(path, in: record.value, atRoot: true, fanOutLeaf: false) { value, _ in
+                    count += 1
+                    only = value
+                    return count < 2
+                }
+                if count == 1 {
+                    text += only?.displayText ?? "(not given)"
                     continue
                 }
+                let candidates = evaluator.resolve(path, in: Evaluator.Scope(value: record.value, prefix: ""), fanOutLeaf: false)
                 let bound = boundPrefixes ?? Set(because.flatMap { Engine.listPrefixes(of: $0.path) })
                 boundPrefixes = bound
                 let matching = candidates.filter { candidate in
