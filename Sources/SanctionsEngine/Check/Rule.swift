@@ -239,11 +239,16 @@ final class FieldTest: Sendable {
     /// ``Evaluator/flow(_:)`` compares them) and whether it is `not_in`; nil for an
     /// operator `flow` cannot be tested with (its truth is then unknown).
     let flow: (toDPRK: Bool, fromDPRK: Bool, negated: Bool)?
+    /// The operator as a document's string is tested with it, worked out once: reading
+    /// `test` (an enum with payloads) copies them, and the fast path tests a dozen times a
+    /// record.
+    let quick: QuickTest
 
     init(path: FieldPath, test: Operator, describe: String?) {
         self.path = path
         self.test = test
         self.describe = describe
+        quick = QuickTest(test)
         let wanted: [Value]
         switch test {
         case .equals(let value): wanted = [value]
@@ -261,6 +266,65 @@ final class FieldTest: Sendable {
 }
 
 /// What a field is tested for.
+/// A field test in the form ``DocumentNode/quickCheck(_:)`` decides it on a string's bytes:
+/// HS scopes, dates, and equality with texts that are all ASCII (compared ignoring case, as
+/// ``Evaluator/same(_:_:)`` compares them). Any other operator is `.other`, left to
+/// ``Evaluator/check(_:_:parent:)``.
+struct QuickTest: Sendable {
+    enum Kind: UInt8, Sendable {
+        case exists, missing, hs, date, equals, isIn, notIn, other
+    }
+
+    let kind: Kind
+    /// For `.hs`, the scope (else empty).
+    let scope: HSScope
+    /// For `.date`, the comparison and the day compared with.
+    let comparison: DateComparison
+    let day: Day
+    /// For `.equals`, `.isIn` and `.notIn`, the texts compared with, lowercased, end to end;
+    /// `ends` says where each ends.
+    let texts: [UInt8]
+    let ends: [Int]
+
+    init(_ test: Operator) {
+        var kind = Kind.other, scope = HSScope(entries: []), comparison = DateComparison.before, day = Day(number: 0)
+        var texts: [UInt8] = [], ends: [Int] = []
+        switch test {
+        case .exists: kind = .exists
+        case .missing: kind = .missing
+        case .hs(let hs, _):
+            kind = .hs
+            scope = hs
+        case .date(let compare, let given):
+            kind = .date
+            comparison = compare
+            day = given
+        case .equals(let value): (kind, texts, ends) = QuickTest.texts([value], kind: .equals)
+        case .isIn(let values): (kind, texts, ends) = QuickTest.texts(values, kind: .isIn)
+        case .notIn(let values): (kind, texts, ends) = QuickTest.texts(values, kind: .notIn)
+        default: break
+        }
+        self.kind = kind
+        self.scope = scope
+        self.comparison = comparison
+        self.day = day
+        self.texts = texts
+        self.ends = ends
+    }
+
+    /// `choices` lowercased end to end, and `kind`; `.other` when one is not a string of
+    /// ASCII text (a text that is not ASCII may still lowercase to ASCII: the Kelvin sign).
+    private static func texts(_ choices: [Value], kind: Kind) -> (Kind, [UInt8], [Int]) {
+        var texts: [UInt8] = [], ends: [Int] = []
+        for choice in choices {
+            guard case .string(let text) = choice, !text.utf8.contains(where: { $0 >= 0x80 }) else { return (.other, [], []) }
+            texts += text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+            ends.append(texts.count)
+        }
+        return (kind, texts, ends)
+    }
+}
+
 enum Operator: Sendable {
     case equals(Value)
     case isIn([Value])

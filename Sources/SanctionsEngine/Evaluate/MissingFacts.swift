@@ -76,7 +76,7 @@ extension TruthEvaluator {
                 missing.append(MissingFact(path: candidate.path, need: words))
                 continue
             }
-            switch value.quickCheck(test.test) ?? Evaluator.check(test.test, value.value, parent: candidate.parent).0 {
+            switch value.quickCheck(test) ?? Evaluator.check(test.test, value.value, parent: candidate.parent).0 {
             case .yes: holds = true
             case .no: break
             // Why it is unknown is the reasoned check's to say, from the value.

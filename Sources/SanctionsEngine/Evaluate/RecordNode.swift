@@ -16,7 +16,7 @@ protocol RecordNode {
     var stringValue: String? { get }
     /// ``Evaluator/check(_:_:parent:)``'s truth for the tests rules make most often, decided
     /// without building the value; nil to leave it to that function.
-    func quickCheck(_ test: Operator) -> Truth?
+    func quickCheck(_ test: FieldTest) -> Truth?
     /// Calls `body` with every value `path` leads to from here (and the object holding it),
     /// `nil` where a member is absent, as ``Evaluator/resolve(_:in:fanOutLeaf:)`` finds them
     /// without naming their paths: lists fan out on the way, and at the end when
@@ -85,7 +85,7 @@ extension Value: RecordNode {
         return members
     }
 
-    func quickCheck(_ test: Operator) -> Truth? { nil }
+    func quickCheck(_ test: FieldTest) -> Truth? { nil }
 
     func visit(_ path: FieldPath, fanOutLeaf: Bool, _ body: (_ value: Value?, _ parent: Value?) -> Bool) -> Bool {
         Value.visit(path.components[...], self, parent: nil, fanOutLeaf: fanOutLeaf, body)
@@ -175,47 +175,43 @@ extension DocumentNode: RecordNode {
     }
 
     /// For a string (ASCII, as documents hold): HS scopes, dates, and equality with texts
-    /// of the rule that are ASCII (``Evaluator/same(_:_:)`` compares them ignoring case).
-    func quickCheck(_ test: Operator) -> Truth? {
+    /// of the rule that are ASCII (``Evaluator/same(_:_:)`` compares them ignoring case),
+    /// as the test's ``QuickTest`` has them.
+    func quickCheck(_ test: FieldTest) -> Truth? {
         guard kind == .string else { return nil }
-        switch test {
-        case .hs(let scope, _):
+        let quick = test.quick
+        switch quick.kind {
+        case .hs:
             guard let code = HSScope.digits(utf8: text) else { return nil }
-            return scope.contains(value: code.value, length: code.length)
-        case .date(let comparison, let day):
+            return quick.scope.contains(value: code.value, length: code.length)
+        case .date:
             guard let given = Day(utf8: text) else { return .unknown }
-            return Truth(comparison.holds(given, day))
-        case .equals(let expected):
-            return equalsIgnoringCase(expected).map(Truth.init)
-        case .isIn(let choices), .notIn(let choices):
-            var found = false
-            for choice in choices {
-                guard let equal = equalsIgnoringCase(choice) else { return nil }
-                if equal {
-                    found = true
-                    break
+            return Truth(quick.comparison.holds(given, quick.day))
+        case .equals, .isIn, .notIn:
+            let text = self.text
+            var found = false, start = 0
+            quick.texts.withUnsafeBufferPointer { texts in
+                for end in quick.ends {
+                    defer { start = end }
+                    guard end - start == text.count else { continue }
+                    var equal = true
+                    for offset in 0..<text.count {
+                        let byte = text[offset]
+                        if (byte >= 65 && byte <= 90 ? byte + 32 : byte) != texts[start + offset] {
+                            equal = false
+                            break
+                        }
+                    }
+                    if equal {
+                        found = true
+                        break
+                    }
                 }
             }
-            if case .notIn = test { found.toggle() }
-            return Truth(found)
-        default:
+            return Truth(quick.kind == .notIn ? !found : found)
+        case .exists, .missing, .other:
             return nil
         }
-    }
-
-    /// Whether this string equals `value`, a string of ASCII text, ignoring case; nil for
-    /// any other value.
-    private func equalsIgnoringCase(_ value: Value) -> Bool? {
-        // A text that is not ASCII may still lowercase to ASCII (the Kelvin sign to `k`).
-        guard case .string(let expected) = value, !expected.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
-        let text = self.text
-        guard expected.utf8.count == text.count else { return false }
-        for (byte, other) in zip(expected.utf8, text) where byte != other {
-            let lower = byte >= 65 && byte <= 90 ? byte + 32 : byte
-            let otherLower = other >= 65 && other <= 90 ? other + 32 : other
-            if lower != otherLower { return false }
-        }
-        return true
     }
 
     var party: PartyMembers<DocumentNode> {

@@ -108,14 +108,14 @@ final class TruthEvaluator<Node: RecordNode> {
 
     private func truth(_ test: FieldTest, in node: Node, atRoot: Bool) -> Truth {
         if atRoot, test.path.special == .flow { return flowTruth(test) }
-        switch test.test {
+        switch test.quick.kind {
         case .exists, .missing:
             var present = false
             visit(test.path, in: node, atRoot: atRoot, fanOutLeaf: true) { found, _ in
                 if found != nil { present = true }
                 return !present
             }
-            return Truth((test.test == .exists) == present)
+            return Truth((test.quick.kind == .exists) == present)
         default:
             var result = Truth.no
             visit(test.path, in: node, atRoot: atRoot, fanOutLeaf: true) { found, parent in
@@ -123,7 +123,7 @@ final class TruthEvaluator<Node: RecordNode> {
                     result = .unknown
                     return true
                 }
-                switch found.quickCheck(test.test) ?? Evaluator.check(test.test, found.value, parent: parent).0 {
+                switch found.quickCheck(test) ?? Evaluator.check(test.test, found.value, parent: parent).0 {
                 case .yes:
                     result = .yes
                     return false

@@ -322,6 +322,46 @@ import Testing
         #expect(found > 10_000)
     }
 
+    /// A string's test decided on its bytes (``QuickTest``) is the test ``Evaluator/check``
+    /// decides on its value: equality ignoring case, lists of choices, `not_in`, HS scopes and
+    /// dates; choices that are not all ASCII texts are left to the check.
+    @Test func aStringsQuickTestIsTheChecksTest() throws {
+        let scope = HSScope(entries: try ["2710", "870321-870324"].map { try HSScope.parseEntry($0).get() })
+        let operators: [Operator] = [
+            .equals(.string("KP")), .equals(.string("kp")), .equals(.string("K")), .equals(.string("")),
+            .isIn([.string("cn"), .string("Kp")]), .isIn([.string("RU"), .string("CN")]), .notIn([.string("kP")]),
+            .notIn([.string("CN"), .string("ru")]), .isIn([]), .notIn([]),
+            .hs(scope, label: "2710"), .date(.before, Day(number: 17_000)), .date(.onOrAfter, Day(number: 17_000)),
+        ]
+        let texts = ["KP", "kp", "Kp", "K", "", "KPX", "CN", "ru", "271012", "2710", "27", "870322", "8703.22",
+                     "2016-07-15", "2016-07-16", "2016-13-01", "to_dprk"]
+        var decided = 0
+        for test in operators {
+            let field = FieldTest(path: .to, test: test, describe: nil)
+            #expect(field.quick.kind != .other)
+            for text in texts {
+                let bytes = Array(#"{"to":"\#(text)"}"#.utf8)
+                guard let document = Document(bytes) else {
+                    Issue.record("not read: \(text)")
+                    continue
+                }
+                document.withRoot { root in
+                    guard let node = root.member(static: "to"), let quick = node.quickCheck(field) else { return }
+                    decided += 1
+                    let checked = Evaluator.check(test, .string(text), parent: Optional<Value>.none).0
+                    #expect(quick == checked, "\(test) on '\(text)'")
+                }
+            }
+        }
+        #expect(decided > 150)
+        // Choices not all ASCII texts are the check's alone (a text that is not ASCII may
+        // still lowercase to ASCII: the Kelvin sign to `k`).
+        for test: Operator in [.equals(.string("\u{212A}P")), .isIn([.string("KP"), .number(1)]), .notIn([.bool(true)]), .exists] {
+            let field = FieldTest(path: .to, test: test, describe: nil)
+            #expect(field.quick.kind == (test == .exists ? .exists : .other), "\(test)")
+        }
+    }
+
     /// A run's workers read every line into memory kept from one line to the next: a line
     /// read after a longer or a shorter one, or after one outside the subset, reads as its
     /// own document, and a line outside the subset is refused there too.
