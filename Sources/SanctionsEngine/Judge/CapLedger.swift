@@ -92,13 +92,28 @@ public struct CapLedger: Sendable {
     struct LineFilter: Sendable {
         /// Per capped rule: the kinds it covers, its periods, and the direction pairs its
         /// `counts` condition rules out (``Engine/RuleBox/skippedDirections(of:)``).
-        private let caps: [(kinds: [RecordKind], periods: [Cap.Period], skipped: UInt16, counts: Condition?)]
+        private let caps: [Filter]
         private static let keys: [StaticString] = ["kind", "date", "to", "from", "end_user", "origin", "via"]
+
+        /// One capped rule as the filter reads it: the kinds as bits (by ``RecordKind/ordinal``)
+        /// and the periods as day numbers, so that asking copies no list.
+        private struct Filter: Sendable {
+            let kinds: UInt64
+            let days: [(from: Int, until: Int)]
+            let skipped: UInt16
+            let counts: Condition?
+
+            func covers(kind: RecordKind, date: Day) -> Bool {
+                kinds & (1 << UInt64(kind.ordinal)) != 0 && days.contains { $0.from <= date.number && date.number <= $0.until }
+            }
+        }
 
         init(rules: [Rule]) {
             caps = rules.compactMap { rule in
                 rule.cap.map { cap in
-                    (rule.appliesTo, cap.periods, cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0, cap.counts)
+                    Filter(kinds: rule.appliesTo.reduce(0) { $0 | 1 << UInt64($1.ordinal) },
+                           days: cap.periods.map { ($0.from.number, $0.until?.number ?? Int.max) },
+                           skipped: cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0, counts: cap.counts)
                 }
             }
         }
@@ -117,7 +132,9 @@ public struct CapLedger: Sendable {
                 if open == nil {
                     guard case .string(let kindText) = found[0] else { return false }
                     guard let kind = RecordKind.named(kindText) else { return true }
-                    guard case .string(let dateText) = found[1] else { return !caps.contains { $0.kinds.contains(kind) } }
+                    guard case .string(let dateText) = found[1] else {
+                        return !caps.contains { $0.kinds & (1 << UInt64(kind.ordinal)) != 0 }
+                    }
                     guard let date = Day(dateText) else { return true }
                     if !mayCount(kind: kind, date: date) { return true }
                     open = (kind, date)
@@ -148,15 +165,13 @@ public struct CapLedger: Sendable {
 
         /// False only when a record of this kind and date cannot count toward any cap.
         func mayCount(kind: RecordKind, date: Day) -> Bool {
-            caps.contains { cap in cap.kinds.contains(kind) && cap.periods.contains { $0.covers(date) } }
+            caps.contains { $0.covers(kind: kind, date: date) }
         }
 
         /// False only when a record of this kind, date and direction cannot count toward any cap.
         func mayCount(kind: RecordKind, date: Day, directions: Evaluator.Directions) -> Bool {
             let bit: UInt16 = 1 << Engine.directionIndex(directions)
-            return caps.contains { cap in
-                cap.skipped & bit == 0 && cap.kinds.contains(kind) && cap.periods.contains { $0.covers(date) }
-            }
+            return caps.contains { $0.skipped & bit == 0 && $0.covers(kind: kind, date: date) }
         }
 
         /// False only when the record cannot count toward any cap: its kind, date and direction
@@ -166,8 +181,7 @@ public struct CapLedger: Sendable {
         func mayCount(_ record: DocumentRecord) -> Bool {
             let bit: UInt16 = 1 << Engine.directionIndex(record.directions)
             var truths: TruthEvaluator<DocumentNode>?
-            for cap in caps where cap.skipped & bit == 0 && cap.kinds.contains(record.kind)
-                && cap.periods.contains(where: { $0.covers(record.date) }) {
+            for cap in caps where cap.skipped & bit == 0 && cap.covers(kind: record.kind, date: record.date) {
                 guard let counts = cap.counts else { return true }
                 let evaluator = truths ?? TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
                                                          cache: nil, directions: record.directions)
