@@ -135,9 +135,7 @@ public struct Engine: Sendable {
                 findings.append(finding)
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: evaluator.truths) else { continue }
-                var finding = Finding(rule: box.rule, verdict: verdict)
-                finding.citationsJSON = box.citationsJSON
-                findings.append(finding)
+                findings.append(Finding(rule: box.rule, verdict: verdict, citationsJSON: box.citationsJSON))
             }
         }
         return Engine.result(id: record.id, line: record.line, findings: findings)
@@ -175,9 +173,7 @@ public struct Engine: Sendable {
                 if truths.truth(box.rule.condition) != .no { firing.append(box) }
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: truths) else { continue }
-                var finding = Finding(rule: box.rule, verdict: verdict)
-                finding.citationsJSON = box.citationsJSON
-                findings.append(finding)
+                findings.append(Finding(rule: box.rule, verdict: verdict, citationsJSON: box.citationsJSON))
             }
         }
         if !firing.isEmpty { return .reasonsWanted(Firing(boxes: firing)) }

@@ -2,50 +2,76 @@
 /// citations, the facts that triggered it, the facts still missing, and any exemption.
 public struct Finding: Sendable {
     /// The rule's id.
-    public let rule: String
+    public var rule: String { storage.rule }
     /// The rule's title.
-    public let title: String
-    public let verdict: Verdict
-    public let category: String
+    public var title: String { storage.title }
+    public var verdict: Verdict { storage.verdict }
+    public var category: String { storage.category }
     /// The provision: the rule's citations, the enforced paragraph first.
-    public let citations: [Citation]
+    public var citations: [Citation] { storage.citations }
     /// The rule's message with the record's values filled in.
-    public let message: String
+    public var message: String { storage.message }
     /// Facts that held (the record's values that satisfied the conditions).
-    public let because: [Fact]
+    public var because: [Fact] { storage.because }
     /// Facts that would decide the rule or an exemption.
-    public let missing: [MissingFact]
+    public var missing: [MissingFact] { storage.missing }
     /// The exemption that applied, or that might apply but cannot be decided.
-    public let exemption: ExemptionNote?
+    public var exemption: ExemptionNote? { storage.exemption }
     /// Whether the rule's content was checked against the resolution text.
-    public let status: Rule.Status
+    public var status: Rule.Status { storage.status }
     /// For a cap finding: the period's totals at this record.
-    public let cap: CapStatus?
+    public var cap: CapStatus? { storage.cap }
     /// `citations` already encoded as a JSON array, when they are the rule's own (the
     /// engine encodes each rule's once; the result stream copies the bytes).
     var citationsJSON: [UInt8]?
 
+    /// The members, shared by the copies of a finding (immutable): a finding is handed from
+    /// the evaluation to the result, the ordering and the encoder, and copying one reference
+    /// costs less than retaining each of its dozen texts and lists.
+    private final class Storage: Sendable {
+        let rule: String
+        let title: String
+        let verdict: Verdict
+        let category: String
+        let citations: [Citation]
+        let message: String
+        let because: [Fact]
+        let missing: [MissingFact]
+        let exemption: ExemptionNote?
+        let status: Rule.Status
+        let cap: CapStatus?
+
+        init(rule: String, title: String, verdict: Verdict, category: String, citations: [Citation], message: String,
+             because: [Fact], missing: [MissingFact], exemption: ExemptionNote?, status: Rule.Status, cap: CapStatus?) {
+            self.rule = rule
+            self.title = title
+            self.verdict = verdict
+            self.category = category
+            self.citations = citations
+            self.message = message
+            self.because = because
+            self.missing = missing
+            self.exemption = exemption
+            self.status = status
+            self.cap = cap
+        }
+    }
+
+    private let storage: Storage
+
     /// Creates a finding.
     public init(rule: String, title: String, verdict: Verdict, category: String, citations: [Citation], message: String,
                 because: [Fact], missing: [MissingFact], exemption: ExemptionNote?, status: Rule.Status, cap: CapStatus? = nil) {
-        self.rule = rule
-        self.title = title
-        self.verdict = verdict
-        self.category = category
-        self.citations = citations
-        self.message = message
-        self.because = because
-        self.missing = missing
-        self.exemption = exemption
-        self.status = status
-        self.cap = cap
+        storage = Storage(rule: rule, title: title, verdict: verdict, category: category, citations: citations, message: message,
+                          because: because, missing: missing, exemption: exemption, status: status, cap: cap)
     }
 
     /// A finding of `rule` with its verdict alone (``Engine/Detail/verdicts``): no message,
-    /// facts, missing facts or exemption.
-    init(rule: borrowing Rule, verdict: Verdict) {
+    /// facts, missing facts or exemption; `citationsJSON`, the rule's citations encoded.
+    init(rule: borrowing Rule, verdict: Verdict, citationsJSON: [UInt8]? = nil) {
         self.init(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category, citations: rule.citations,
                   message: "", because: [], missing: [], exemption: nil, status: rule.status)
+        self.citationsJSON = citationsJSON
     }
 }
 
