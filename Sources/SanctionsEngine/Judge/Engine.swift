@@ -21,15 +21,13 @@ public struct Engine: Sendable {
         /// (`to`, `from`) ∈ {yes 0, no 1, unknown 2}², so the rule cannot fire and is not
         /// evaluated at all. Most rules require one direction and most records have neither.
         let skippedDirections: UInt16
-        /// The rule's citations as the result stream writes them.
-        let citationsJSON: [UInt8]
+        /// The rule's parts of its findings as the result stream writes them.
+        let json: RuleJSON
 
         init(_ rule: Rule) {
             self.rule = rule
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
-            var json = JSONBytes()
-            json.array(rule.citations, ResultJSON.write)
-            citationsJSON = json.bytes
+            json = RuleJSON(rule)
         }
 
         /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
@@ -129,13 +127,13 @@ public struct Engine: Sendable {
             guard Engine.covers(box.rule, record) else { continue }
             switch detail {
             case .reasons:
-                guard var finding = judge(by: box.rule, with: evaluator, mayFire: firing != nil) else { continue }
+                guard var finding = judge(by: box.rule, with: evaluator, mayFire: firing != nil, json: box.json) else { continue }
                 // A finding cites the rule's citations, then any a screening match added.
-                if finding.citations.count == box.rule.citations.count { finding.citationsJSON = box.citationsJSON }
+                if finding.citations.count == box.rule.citations.count { finding.ruleJSON = box.json }
                 findings.append(finding)
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: evaluator.truths) else { continue }
-                findings.append(Finding(rule: box.rule, verdict: verdict, citationsJSON: box.citationsJSON))
+                findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
             }
         }
         return Engine.result(id: record.id, line: record.line, findings: findings)
@@ -173,7 +171,7 @@ public struct Engine: Sendable {
                 if truths.truth(box.rule.condition) != .no { firing.append(box) }
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: truths) else { continue }
-                findings.append(Finding(rule: box.rule, verdict: verdict, citationsJSON: box.citationsJSON))
+                findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
             }
         }
         if !firing.isEmpty { return .reasonsWanted(Firing(boxes: firing)) }
@@ -227,8 +225,9 @@ public struct Engine: Sendable {
     }
 
     /// What `rule`, which covers the evaluator's record, concludes about it; `mayFire` when
-    /// its condition is already known to hold or to be unknown.
-    private func judge(by rule: borrowing Rule, with evaluator: Evaluator, mayFire: Bool = false) -> Finding? {
+    /// its condition is already known to hold or to be unknown; `json`, the rule's parts
+    /// encoded (for its exemptions' citations).
+    private func judge(by rule: borrowing Rule, with evaluator: Evaluator, mayFire: Bool = false, json: RuleJSON? = nil) -> Finding? {
         let record = evaluator.record
         // The fast path: most rules fail most records, and their reasons are never shown.
         guard mayFire || evaluator.truth(rule.condition) != .no else { return nil }
@@ -237,7 +236,7 @@ public struct Engine: Sendable {
 
         var applied: ExemptionNote?
         var undecided: [ExemptionNote] = []
-        for candidate in exemptions(of: rule, evaluator: evaluator) {
+        for candidate in exemptions(of: rule, evaluator: evaluator, json: json) {
             if candidate.status == .applied {
                 applied = candidate
                 break
@@ -306,12 +305,19 @@ public struct Engine: Sendable {
         return day < windDown.contractsBefore ? .applied : nil
     }
 
-    /// The rule's exemptions that apply or might, in file order, the wind-down first.
-    private func exemptions(of rule: borrowing Rule, evaluator: Evaluator) -> [ExemptionNote] {
+    /// The citations of the rule's wind-down: its own, else the rule's first.
+    static func windDownCitations(of rule: borrowing Rule) -> [Citation] {
+        guard let windDown = rule.inForce.windDown, !windDown.citations.isEmpty else { return Array(rule.citations.prefix(1)) }
+        return windDown.citations
+    }
+
+    /// The rule's exemptions that apply or might, in file order, the wind-down first (with
+    /// their citations encoded from `json`, when given).
+    private func exemptions(of rule: borrowing Rule, evaluator: Evaluator, json: RuleJSON?) -> [ExemptionNote] {
         var notes: [ExemptionNote] = []
         let record = evaluator.record
         if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, date: record.date, record: record.value) {
-            let citations = windDown.citations.isEmpty ? Array(rule.citations.prefix(1)) : windDown.citations
+            let citations = Engine.windDownCitations(of: rule)
             let title = "Contract concluded before \(windDown.contractsBefore), performed by \(windDown.until)"
             let contract = record.value["contract_date"]
             switch status {
@@ -319,27 +325,30 @@ public struct Engine: Sendable {
                 notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .applied,
                     because: [Fact(path: "contract_date", value: contract?.displayText ?? "", test: "before \(windDown.contractsBefore)", holds: true),
                               Fact(path: "date", value: record.date.description, test: "on or before \(windDown.until)", holds: true)],
-                    missing: []))
+                    missing: [], citationsJSON: json?.windDownCitations))
             case .undecided:
                 let need = contract == nil ? "the wind-down: a contract concluded before \(windDown.contractsBefore) may be performed until \(windDown.until)"
                     : "the wind-down ('\(contract?.displayText ?? "")' is not an ISO date)"
                 notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .undecided,
-                                           because: [], missing: [MissingFact(path: "contract_date", need: need)]))
+                                           because: [], missing: [MissingFact(path: "contract_date", need: need)],
+                                           citationsJSON: json?.windDownCitations))
             }
         }
-        for exemption in rule.exemptions {
+        for (index, exemption) in rule.exemptions.enumerated() {
             // Most exemptions do not apply: their reasons are never shown.
             if evaluator.truth(exemption.condition) == .no { continue }
             let evaluation = evaluator.evaluate(exemption.condition)
+            let citationsJSON = json?.exemptionCitations[index]
             switch evaluation.truth {
             case .no: continue
             case .yes:
                 notes.append(ExemptionNote(id: exemption.id, title: exemption.title, citations: exemption.citations,
-                                           status: .applied, because: evaluation.facts, missing: []))
+                                           status: .applied, because: evaluation.facts, missing: [], citationsJSON: citationsJSON))
             case .unknown:
                 notes.append(ExemptionNote(id: exemption.id, title: exemption.title, citations: exemption.citations,
                                            status: .undecided, because: [],
-                                           missing: evaluation.missing.map { MissingFact(path: $0.path, need: "exemption \(exemption.id): \($0.need)") }))
+                                           missing: evaluation.missing.map { MissingFact(path: $0.path, need: "exemption \(exemption.id): \($0.need)") },
+                                           citationsJSON: citationsJSON))
             }
         }
         // An exemption that applies outranks those that might.

@@ -21,9 +21,10 @@ public struct Finding: Sendable {
     public var status: Rule.Status { storage.status }
     /// For a cap finding: the period's totals at this record.
     public var cap: CapStatus? { storage.cap }
-    /// `citations` already encoded as a JSON array, when they are the rule's own (the
-    /// engine encodes each rule's once; the result stream copies the bytes).
-    var citationsJSON: [UInt8]?
+    /// The rule's parts of the finding already encoded, when its title, category, status and
+    /// citations are the rule's own (the engine encodes each rule's once; the result stream
+    /// copies the bytes).
+    var ruleJSON: RuleJSON?
 
     /// The members, shared by the copies of a finding (immutable): a finding is handed from
     /// the evaluation to the result, the ordering and the encoder, and copying one reference
@@ -67,11 +68,11 @@ public struct Finding: Sendable {
     }
 
     /// A finding of `rule` with its verdict alone (``Engine/Detail/verdicts``): no message,
-    /// facts, missing facts or exemption; `citationsJSON`, the rule's citations encoded.
-    init(rule: borrowing Rule, verdict: Verdict, citationsJSON: [UInt8]? = nil) {
+    /// facts, missing facts or exemption; `ruleJSON`, the rule's parts encoded.
+    init(rule: borrowing Rule, verdict: Verdict, ruleJSON: RuleJSON? = nil) {
         self.init(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category, citations: rule.citations,
                   message: "", because: [], missing: [], exemption: nil, status: rule.status)
-        self.citationsJSON = citationsJSON
+        self.ruleJSON = ruleJSON
     }
 }
 
@@ -93,6 +94,8 @@ public struct ExemptionNote: Sendable {
     /// Facts that made it apply (for `applied`).
     public let because: [Fact]
     public let missing: [MissingFact]
+    /// `citations` already encoded, when they are the exemption's own (see ``RuleJSON``).
+    var citationsJSON: [UInt8]?
 }
 
 /// The assessment of one input record: its outcome (the worst finding), its findings,

@@ -37,15 +37,21 @@ public enum ResultJSON {
     }
 
     static func writeBrief(_ finding: Finding, to out: inout JSONBytes) {
-        out.raw("{\"rule\":")
-        out.quote(finding.rule)
-        out.raw(",\"verdict\":")
-        out.quote(finding.verdict.rawValue)
-        out.raw(",\"status\":")
-        out.quote(finding.status.rawValue)
-        if let citation = finding.citations.first {
-            out.raw(",\"citation\":")
-            out.quote(citation.text)
+        if let encoded = finding.ruleJSON {
+            out.raw(encoded.briefHead)
+            out.quote(finding.verdict.rawValue)
+            out.raw(encoded.briefTail)
+        } else {
+            out.raw("{\"rule\":")
+            out.quote(finding.rule)
+            out.raw(",\"verdict\":")
+            out.quote(finding.verdict.rawValue)
+            out.raw(",\"status\":")
+            out.quote(finding.status.rawValue)
+            if let citation = finding.citations.first {
+                out.raw(",\"citation\":")
+                out.quote(citation.text)
+            }
         }
         if let cap = finding.cap {
             out.raw(",\"cap\":")
@@ -57,20 +63,22 @@ public enum ResultJSON {
     static func encode(_ finding: Finding) -> String { text(finding, write) }
 
     static func write(_ finding: Finding, to out: inout JSONBytes) {
-        out.raw("{\"rule\":")
-        out.quote(finding.rule)
-        out.raw(",\"title\":")
-        out.quote(finding.title)
-        out.raw(",\"verdict\":")
-        out.quote(finding.verdict.rawValue)
-        out.raw(",\"category\":")
-        out.quote(finding.category)
-        out.raw(",\"status\":")
-        out.quote(finding.status.rawValue)
-        out.raw(",\"citations\":")
-        if let encoded = finding.citationsJSON {
-            out.raw(encoded)
+        if let encoded = finding.ruleJSON {
+            out.raw(encoded.head)
+            out.quote(finding.verdict.rawValue)
+            out.raw(encoded.tail)
         } else {
+            out.raw("{\"rule\":")
+            out.quote(finding.rule)
+            out.raw(",\"title\":")
+            out.quote(finding.title)
+            out.raw(",\"verdict\":")
+            out.quote(finding.verdict.rawValue)
+            out.raw(",\"category\":")
+            out.quote(finding.category)
+            out.raw(",\"status\":")
+            out.quote(finding.status.rawValue)
+            out.raw(",\"citations\":")
             out.array(finding.citations, write)
         }
         out.raw(",\"message\":")
@@ -188,7 +196,11 @@ public enum ResultJSON {
         out.raw(",\"status\":")
         out.quote(note.status.rawValue)
         out.raw(",\"citations\":")
-        out.array(note.citations, write)
+        if let encoded = note.citationsJSON {
+            out.raw(encoded)
+        } else {
+            out.array(note.citations, write)
+        }
         out.raw(",\"because\":")
         out.array(note.because, write)
         out.raw(",\"missing\":")
@@ -270,4 +282,53 @@ public struct RunSummary: Sendable {
     public var errors: Int { count(of: .error) }
     /// Records judged by the rules: `records` is always `assessed + errors`.
     public var assessed: Int { records - errors }
+}
+
+/// The parts of a rule's findings that are the rule's own, encoded once per rule set (the
+/// engine does it for each rule it indexes): the result stream copies these bytes instead of
+/// quoting the same title and citations for every finding. Around the verdict, which varies.
+final class RuleJSON: Sendable {
+    /// `{"rule":…,"title":…,"verdict":` and `,"category":…,"status":…,"citations":[…]`.
+    let head: [UInt8]
+    let tail: [UInt8]
+    /// In brief: `{"rule":…,"verdict":` and `,"status":…,"citation":…`.
+    let briefHead: [UInt8]
+    let briefTail: [UInt8]
+    /// Each exemption's citations (in the rule's order), and the wind-down's.
+    let exemptionCitations: [[UInt8]]
+    let windDownCitations: [UInt8]
+
+    init(_ rule: Rule) {
+        var out = JSONBytes()
+        out.raw("{\"rule\":")
+        out.quote(rule.id)
+        out.raw(",\"title\":")
+        out.quote(rule.title)
+        out.raw(",\"verdict\":")
+        head = out.take()
+        out.raw(",\"category\":")
+        out.quote(rule.category)
+        out.raw(",\"status\":")
+        out.quote(rule.status.rawValue)
+        out.raw(",\"citations\":")
+        out.array(rule.citations, ResultJSON.write)
+        tail = out.take()
+        out.raw("{\"rule\":")
+        out.quote(rule.id)
+        out.raw(",\"verdict\":")
+        briefHead = out.take()
+        out.raw(",\"status\":")
+        out.quote(rule.status.rawValue)
+        if let citation = rule.citations.first {
+            out.raw(",\"citation\":")
+            out.quote(citation.text)
+        }
+        briefTail = out.take()
+        exemptionCitations = rule.exemptions.map { exemption in
+            out.array(exemption.citations, ResultJSON.write)
+            return out.take()
+        }
+        out.array(Engine.windDownCitations(of: rule), ResultJSON.write)
+        windDownCitations = out.take()
+    }
 }

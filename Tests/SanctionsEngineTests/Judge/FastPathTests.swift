@@ -426,20 +426,40 @@ import Testing
         #expect(CharacterCounts([UInt32](repeating: 65, count: 127)).common(with: CharacterCounts([65, 65])) == 2)
     }
 
-    @Test func preEncodedCitationsAreTheCitationsEncoded() throws {
+    /// A finding's parts that are its rule's own (title, category, status, citations, and its
+    /// exemption's citations) are written from bytes encoded once per rule: the same bytes as
+    /// encoding the finding afresh, in full and in brief.
+    @Test func preEncodedRulePartsAreThePartsEncoded() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let engine = Engine(rulebook: rulebook)
-        var preEncoded = 0
+        var preEncoded = 0, exemptions = 0, brief = 0
+        func encoded(_ finding: Finding, _ write: (Finding, inout JSONBytes) -> Void) -> String {
+            var out = JSONBytes()
+            write(finding, &out)
+            return String(decoding: out.bytes, as: UTF8.self)
+        }
         for record in try FastPathTests.records().prefix(1_500) {
-            for finding in engine.assess(record).findings {
-                guard let encoded = finding.citationsJSON else { continue }
-                var plain = JSONBytes()
-                plain.array(finding.citations, ResultJSON.write)
-                #expect(encoded == plain.bytes, "\(finding.rule) on \(record.id)")
-                preEncoded += 1
+            for detail in [Engine.Detail.reasons, .verdicts] {
+                for finding in engine.assess(record, detail: detail).findings {
+                    guard finding.ruleJSON != nil else { continue }
+                    preEncoded += 1
+                    if detail == .verdicts { brief += 1 }
+                    if finding.exemption?.citationsJSON != nil { exemptions += 1 }
+                    let note = finding.exemption.map {
+                        ExemptionNote(id: $0.id, title: $0.title, citations: $0.citations, status: $0.status, because: $0.because,
+                                      missing: $0.missing)
+                    }
+                    let plain = Finding(rule: finding.rule, title: finding.title, verdict: finding.verdict, category: finding.category,
+                                        citations: finding.citations, message: finding.message, because: finding.because,
+                                        missing: finding.missing, exemption: note, status: finding.status, cap: finding.cap)
+                    #expect(encoded(finding, ResultJSON.write) == encoded(plain, ResultJSON.write), "\(finding.rule) on \(record.id)")
+                    #expect(encoded(finding, ResultJSON.writeBrief) == encoded(plain, ResultJSON.writeBrief), "\(finding.rule) on \(record.id)")
+                }
             }
         }
-        #expect(preEncoded > 500)
+        #expect(preEncoded > 1_000)
+        #expect(brief > 500)
+        #expect(exemptions > 20)
     }
 
     @Test func theEscaperWritesJSONStringLiterals() throws {
