@@ -239,25 +239,37 @@ final class FieldTest: Sendable {
     /// ``Evaluator/flow(_:)`` compares them) and whether it is `not_in`; nil for an
     /// operator `flow` cannot be tested with (its truth is then unknown).
     let flow: (toDPRK: Bool, fromDPRK: Bool, negated: Bool)?
+    /// For a test of `flow`, the directions it names as given (in order), and lowercased.
+    let flowDirections: [(given: String, lowercased: String)]
     /// The operator as a document's string is tested with it, worked out once: reading
     /// `test` (an enum with payloads) copies them, and the fast path tests a dozen times a
     /// record.
     let quick: QuickTest
+    /// What the test says of a value, in findings: `describe`, else the operator in words
+    /// (`is one of KP, CN`). Worked out once.
+    let words: String
+    /// What a missing value is needed for: `describe`, else the path and the operator in
+    /// words (`goods.hs in HS 27`).
+    let need: String
 
     init(path: FieldPath, test: Operator, describe: String?) {
         self.path = path
         self.test = test
         self.describe = describe
         quick = QuickTest(test)
+        words = describe ?? Evaluator.words(test)
+        need = describe ?? "\(path) \(Evaluator.words(test))"
         let wanted: [Value]
         switch test {
         case .equals(let value): wanted = [value]
         case .isIn(let values), .notIn(let values): wanted = values
         default:
             flow = nil
+            flowDirections = []
             return
         }
         let texts = wanted.map(\.displayText)
+        flowDirections = texts.map { ($0, $0.lowercased()) }
         var negated = false
         if case .notIn = test { negated = true }
         flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },

@@ -158,12 +158,12 @@ final class Evaluator {
     func evaluate(_ test: FieldTest, in scope: Scope) -> Evaluation {
         if scope.atRecordRoot, test.path.special == .flow { return flow(test) }
         let candidates = resolve(test.path, in: scope, fanOutLeaf: true)
-        let words = test.describe ?? "\(test.path) \(Evaluator.words(test.test))"
-        switch test.test {
+        let words = test.need
+        switch test.quick.kind {
         case .exists, .missing:
             let present = candidates.filter { $0.value != nil }
             let exists = !present.isEmpty
-            let holds = (test.test == .exists) == exists
+            let holds = (test.quick.kind == .exists) == exists
             let facts = exists
                 ? present.prefix(3).map { Fact(path: $0.path, value: $0.value?.displayText ?? "", test: "is given", holds: true) }
                 : [Fact(path: candidates.first?.path ?? Evaluator.join(scope.prefix, test.path.description), value: "(not given)", test: "is given", holds: false)]
@@ -180,7 +180,7 @@ final class Evaluator {
                 continue
             }
             let (truth, reason) = Evaluator.check(test.test, value, parent: candidate.parent)
-            let fact = Fact(path: candidate.path, value: value.displayText, test: test.describe ?? Evaluator.words(test.test), holds: truth == .yes)
+            let fact = Fact(path: candidate.path, value: value.displayText, test: test.words, holds: truth == .yes)
             switch truth {
             case .yes: yesFacts.append(fact)
             case .no: noFacts.append(fact)
@@ -318,20 +318,14 @@ final class Evaluator {
     /// `flow`: `to_dprk` when `to`, `end_user` or a `via` leg is KP; `from_dprk` when
     /// `from` or `origin` is KP. Unknown when the countries that would decide it are missing.
     func flow(_ test: FieldTest) -> Evaluation {
-        let wanted: [String]
-        var negate = false
-        switch test.test {
-        case .equals(let value): wanted = [value.displayText]
-        case .isIn(let values): wanted = values.map(\.displayText)
-        case .notIn(let values): wanted = values.map(\.displayText); negate = true
-        default:
+        guard let negate = test.flow?.negated else {
             return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: "flow", need: "flow takes equals, in or not_in")])
         }
         var facts: [Fact] = []
         var missing: [MissingFact] = []
         var truth = Truth.no
-        for direction in wanted {
-            let evaluation = flowDirection(direction.lowercased())
+        for direction in test.flowDirections {
+            let evaluation = flowDirection(direction.lowercased)
             switch evaluation.truth {
             case .yes: truth = .yes; facts += evaluation.facts
             case .unknown: if truth != .yes { truth = .unknown }; missing += evaluation.missing
@@ -339,11 +333,9 @@ final class Evaluator {
             }
         }
         if negate { truth = truth.negated }
-        let label = test.describe ?? "flow \(negate ? "is not" : "is") \(wanted.joined(separator: " or "))"
-        switch truth {
-        case .unknown: return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: label) })
-        default: return Evaluation(truth: truth, facts: facts, missing: [])
-        }
+        guard truth == .unknown else { return Evaluation(truth: truth, facts: facts, missing: []) }
+        let label = test.describe ?? "flow \(negate ? "is not" : "is") \(test.flowDirections.map(\.given).joined(separator: " or "))"
+        return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: label) })
     }
 
     private func flowDirection(_ direction: String) -> Evaluation {

@@ -68,7 +68,7 @@ extension TruthEvaluator {
         default:
             break
         }
-        let words = test.describe ?? "\(test.path) \(Evaluator.words(test.test))"
+        let words = test.need
         var holds = false
         var missing: [MissingFact] = []
         for candidate in found {

@@ -361,13 +361,15 @@ public struct Engine: Sendable {
         let record = evaluator.record
         // The list elements the conditions matched, worked out when a placeholder needs them.
         var boundPrefixes: Set<String>?
-        var text = ""
+        // Written as bytes and made a string once (appending to a string grows it piece by piece).
+        var text: [UInt8] = []
+        text.reserveCapacity(256)
         for segment in template.segments {
             switch segment {
-            case .text(let piece): text += piece
+            case .text(let piece): text += piece.utf8
             case .field(let path):
                 if path.special == .flow {
-                    text += because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)"
+                    text += (because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)").utf8
                     continue
                 }
                 // One value (most placeholders): it is the one to show, whatever the conditions
@@ -379,7 +381,7 @@ public struct Engine: Sendable {
                     return count < 2
                 }
                 if count == 1 {
-                    text += only?.displayText ?? "(not given)"
+                    text += (only?.displayText ?? "(not given)").utf8
                     continue
                 }
                 let candidates = evaluator.resolve(path, in: Evaluator.Scope(value: record.value, prefix: ""), fanOutLeaf: false)
@@ -393,10 +395,10 @@ public struct Engine: Sendable {
                 }
                 let chosen = matching.isEmpty ? candidates : matching
                 let values = chosen.compactMap { $0.value?.displayText }
-                text += values.isEmpty ? "(not given)" : values.joined(separator: ", ")
+                text += (values.isEmpty ? "(not given)" : values.joined(separator: ", ")).utf8
             }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `goods[1].hs` → [`goods[1]`]; nested lists give one prefix per level.
