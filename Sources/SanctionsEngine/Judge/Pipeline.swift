@@ -11,7 +11,14 @@ final class Pipeline<Input: Sendable, Output: Sendable, State>: @unchecked Senda
     // @unchecked: every mutable member below is read and written only under `condition`.
     private let condition = NSCondition()
     private var pending: [(sequence: Int, input: Input)] = []
-    private var finished: [Int: Output] = [:]
+    /// Outputs done, by sequence, with the worker that made them.
+    private var finished: [Int: (output: Output, worker: Int)] = [:]
+    /// Outputs passed on, by the worker that made them: each worker lets go of its own, on
+    /// its own thread. An output's memory was allocated there; freed on the caller's thread
+    /// it went back past the allocator's per-thread cache under the worker's arena lock,
+    /// and the two threads waited on each other (a profile of context switches with full
+    /// results found most of them there).
+    private var spent: [[Output]] = []
     private var closed = false
     private var submitted = 0
     private var delivered = 0
@@ -32,8 +39,9 @@ final class Pipeline<Input: Sendable, Output: Sendable, State>: @unchecked Senda
         self.makeState = makeState
         self.work = work
         if self.threads > 1 {
-            for _ in 0..<self.threads {
-                let thread = Thread { [self] in self.workerLoop() }
+            spent = Array(repeating: [], count: self.threads)
+            for worker in 0..<self.threads {
+                let thread = Thread { [self] in self.workerLoop(worker) }
                 thread.stackSize = 1 << 23
                 thread.start()
             }
@@ -75,32 +83,41 @@ final class Pipeline<Input: Sendable, Output: Sendable, State>: @unchecked Senda
     private func drain(untilInFlightBelow bound: Int, deliver: (Output) throws -> Void) rethrows {
         while true {
             condition.lock()
-            var output = finished.removeValue(forKey: delivered)
-            while output == nil, submitted - delivered >= bound {
+            var done = finished.removeValue(forKey: delivered)
+            while done == nil, submitted - delivered >= bound {
                 condition.wait()
-                output = finished.removeValue(forKey: delivered)
+                done = finished.removeValue(forKey: delivered)
             }
-            if output != nil { delivered += 1 }
+            if done != nil { delivered += 1 }
             condition.unlock()
-            guard let output else { return }
+            guard let (output, worker) = done else { return }
+            // Only `spent` holds it once passed on: the worker may let go of it at once.
+            done = nil
             try deliver(output)
+            condition.lock()
+            spent[worker].append(consume output)
+            condition.unlock()
         }
     }
 
-    private func workerLoop() {
+    private func workerLoop(_ worker: Int) {
         var state = makeState()
         while true {
             condition.lock()
             while pending.isEmpty, !closed { condition.wait() }
+            // Its outputs passed on since it last looked are let go of here, outside the lock.
+            var released: [Output] = []
+            swap(&released, &spent[worker])
             if pending.isEmpty {
                 condition.unlock()
                 return
             }
             let (sequence, input) = pending.removeFirst()
             condition.unlock()
+            released.removeAll()
             let output = work(input, &state)
             condition.lock()
-            finished[sequence] = output
+            finished[sequence] = (output, worker)
             condition.broadcast()
             condition.unlock()
         }
