@@ -14,6 +14,9 @@ protocol RecordNode {
     func forEachElement(_ body: (Self) -> Bool) -> Bool
     /// The text, when this is a string.
     var stringValue: String? { get }
+    /// Whether this is the text `KP` in any case (as ``Evaluator/isKP(_:)`` compares); nil
+    /// when it is not a string.
+    var isKPText: Bool? { get }
     /// ``Evaluator/check(_:_:parent:)``'s truth for the tests rules make most often, decided
     /// without building the value; nil to leave it to that function.
     func quickCheck(_ test: FieldTest) -> Truth?
@@ -65,6 +68,11 @@ extension Value: RecordNode {
     }
 
     var value: Value { self }
+
+    var isKPText: Bool? {
+        guard case .string(let text) = self else { return nil }
+        return Evaluator.isKP(text)
+    }
 
     var party: PartyMembers<Value> {
         var members = PartyMembers<Value>()
@@ -135,6 +143,13 @@ extension DocumentNode: RecordNode {
     var isObject: Bool { kind == .object }
 
     var stringValue: String? { string }
+
+    /// Compared byte by byte: a document's strings are ASCII.
+    var isKPText: Bool? {
+        guard kind == .string else { return nil }
+        let text = self.text
+        return text.count == 2 && text[0] | 0x20 == UInt8(ascii: "k") && text[1] | 0x20 == UInt8(ascii: "p")
+    }
 
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
         kind == .string ? body(text) : nil

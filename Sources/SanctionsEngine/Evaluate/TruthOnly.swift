@@ -237,29 +237,21 @@ final class TruthEvaluator<Node: RecordNode> {
     /// Whether the record goes to the DPRK: `to`, `end_user` or a `via` leg is KP;
     /// unknown without `to`.
     static func toDPRK(_ root: Node) -> Truth {
-        if let via = root.member(static: "via"), via.isArray, !via.forEachElement({ !Evaluator.isKP($0.stringValue) }) { return .yes }
-        let to = root.member(static: "to")?.stringValue
-        if let to, Evaluator.isKP(to) { return .yes }
-        if let endUser = root.member(static: "end_user")?.stringValue { if Evaluator.isKP(endUser) { return .yes } }
+        if let via = root.member(static: "via"), via.isArray, !via.forEachElement({ $0.isKPText != true }) { return .yes }
+        let to = root.member(static: "to")?.isKPText
+        if to == true || root.member(static: "end_user")?.isKPText == true { return .yes }
         return to == nil ? .unknown : .no
     }
 
     /// Whether the record comes from the DPRK: `from` or `origin` is KP; unknown without `from`.
     static func fromDPRK(_ root: Node) -> Truth {
-        let from = root.member(static: "from")?.stringValue
-        if let from, Evaluator.isKP(from) { return .yes }
-        if let origin = root.member(static: "origin")?.stringValue { if Evaluator.isKP(origin) { return .yes } }
+        let from = root.member(static: "from")?.isKPText
+        if from == true || root.member(static: "origin")?.isKPText == true { return .yes }
         return from == nil ? .unknown : .no
     }
 }
 
 extension Evaluator {
-    /// Whether `text` is KP, as ``flow(_:)`` compares (nil: no).
-    static func isKP(_ text: String?) -> Bool {
-        guard let text else { return false }
-        return isKP(text)
-    }
-
     /// `text.uppercased() == "KP"`, as ``flow(_:)`` compares, without allocating for ASCII.
     static func isKP(_ text: String) -> Bool {
         let utf8 = text.utf8
