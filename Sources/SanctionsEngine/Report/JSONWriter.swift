@@ -120,12 +120,30 @@ public struct JSONBytes: Sendable {
 
     /// `"key":`, after a comma unless it is the first member.
     mutating func key(_ name: StaticString, first: inout Bool) {
-        if !first { append(UInt8(ascii: ",")) }
+        let comma = !first
         first = false
-        append(UInt8(ascii: "\""))
-        raw(name)
-        append(UInt8(ascii: "\""))
-        append(UInt8(ascii: ":"))
+        write(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
+              before: comma ? ",\"" : "\"", after: "\":")
+    }
+
+    /// Appends `before`, `bytes` and `after` at once: one check for room, one write (a
+    /// result is mostly short pieces, and each append on its own cost a few dozen
+    /// instructions).
+    @inline(__always)
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>, before: StaticString, after: StaticString) {
+        let head = before.utf8CodeUnitCount, tail = after.utf8CodeUnitCount, length = head + bytes.count + tail
+        reserve(length)
+        let at = count
+        storage.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var position = base + at
+            position.update(from: before.utf8Start, count: head)
+            position += head
+            if let source = bytes.baseAddress { position.update(from: source, count: bytes.count) }
+            position += bytes.count
+            position.update(from: after.utf8Start, count: tail)
+        }
+        count += length
     }
 
     mutating func number(_ value: Int) {
@@ -152,11 +170,16 @@ public struct JSONBytes: Sendable {
 
     /// A JSON string: `"`, `\\`, and control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`).
     mutating func quote(_ text: String) {
-        append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            // Most texts need no escape: written with their quotes at once.
+            var index = JSONBytes.nextSpecial(in: utf8, from: 0)
+            if index == utf8.count {
+                write(utf8, before: "\"", after: "\"")
+                return
+            }
+            append(UInt8(ascii: "\""))
             var start = 0
-            var index = 0
             while index < utf8.count {
                 // Runs of plain bytes are passed over eight at a time.
                 index = JSONBytes.nextSpecial(in: utf8, from: index)
@@ -178,8 +201,8 @@ public struct JSONBytes: Sendable {
                 }
             }
             if start < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[start...])) }
+            append(UInt8(ascii: "\""))
         }
-        append(UInt8(ascii: "\""))
     }
 
     /// The position of the first byte at or after `start` that a JSON string must escape
