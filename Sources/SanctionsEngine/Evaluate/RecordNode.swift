@@ -231,16 +231,18 @@ extension DocumentNode: RecordNode {
 
     var party: PartyMembers<DocumentNode> {
         var members = PartyMembers<DocumentNode>()
+        // One pass over the members, each name told apart by its length and first byte.
         forEachMember { name, member in
             guard member.kind != .null else { return }
             let text = name.text
-            switch text.count {
-            case 3 where DocumentNode.equal(text, "imo"): members.imo = member
-            case 4 where DocumentNode.equal(text, "mmsi"): members.mmsi = member
-            case 4 where DocumentNode.equal(text, "name"): members.name = member
-            case 7 where DocumentNode.equal(text, "aliases"): members.aliases = member
-            case 11 where DocumentNode.equal(text, "identifiers"): members.identifiers = member
-            case 12 where DocumentNode.equal(text, "former_names"): members.formerNames = member
+            guard let first = text.first else { return }
+            switch (text.count, first) {
+            case (3, UInt8(ascii: "i")) where DocumentNode.equal(text, "imo"): members.imo = member
+            case (4, UInt8(ascii: "m")) where DocumentNode.equal(text, "mmsi"): members.mmsi = member
+            case (4, UInt8(ascii: "n")) where DocumentNode.equal(text, "name"): members.name = member
+            case (7, UInt8(ascii: "a")) where DocumentNode.equal(text, "aliases"): members.aliases = member
+            case (11, UInt8(ascii: "i")) where DocumentNode.equal(text, "identifiers"): members.identifiers = member
+            case (12, UInt8(ascii: "f")) where DocumentNode.equal(text, "former_names"): members.formerNames = member
             default: break
             }
         }
