@@ -17,8 +17,9 @@ final class ScreeningCache {
     private final class Table {
         let matcher: ObjectIdentifier
         let threshold: Double
-        var current = ByteKeyMap<Entry>()
-        var previous = ByteKeyMap<Entry>()
+        // Unchecked: see `count` below.
+        @exclusivity(unchecked) var current = ByteKeyMap<Entry>()
+        @exclusivity(unchecked) var previous = ByteKeyMap<Entry>()
 
         init(matcher: ObjectIdentifier, threshold: Double) {
             self.matcher = matcher
@@ -37,13 +38,18 @@ final class ScreeningCache {
 
     /// Names kept per generation.
     let capacity: Int
+    // The cache's state is checked for exclusive access when compiled, not at each lookup
+    // (SE-0176's `@exclusivity(unchecked)`: the runtime's check cost about a thousand
+    // instructions a record): a cache belongs to one worker, and no access to it overlaps
+    // another (nothing here calls out while one is under way but the screening of a
+    // name, which touches none of it).
     /// Names (and identifiers) in the current generation, over all tables.
-    private var count = 0
+    @exclusivity(unchecked) private var count = 0
     /// One per list and threshold the rulebook screens against (a handful: found by a scan).
-    private var tables: [Table] = []
+    @exclusivity(unchecked) private var tables: [Table] = []
     /// Identifiers (IMO numbers …) looked up on one list, by list: they do not depend on a
     /// threshold. Kept and dropped with the names.
-    private var identifierTables: [Table] = []
+    @exclusivity(unchecked) private var identifierTables: [Table] = []
 
     /// What the other workers of the run have screened, if shared.
     private let shared: SharedScreening?
