@@ -20,12 +20,15 @@ final class LineSource {
     private let ownsDescriptor: Bool
     /// Input held in memory (`descriptor` is -1), handed out `chunkSize` bytes at a time.
     private let memory: [UInt8]
-    private var memoryOffset = 0
     private let chunkSize: Int
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var atEnd = false
-    private(set) var lineNumber = 0
+    // Checked for exclusive access when compiled, not at each line (SE-0176's
+    // `@exclusivity(unchecked)`): a source is read on one thread, and no access to its
+    // state overlaps another (the closure a line is handed to cannot reach it).
+    @exclusivity(unchecked) private var memoryOffset = 0
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var atEnd = false
+    @exclusivity(unchecked) private(set) var lineNumber = 0
 
     /// Opens `path` (`-` for standard input).
     init(path: String, chunkSize: Int = LineSource.defaultChunkSize) throws(InputError) {
