@@ -277,7 +277,6 @@ final class FieldTest: Sendable {
     }
 }
 
-/// What a field is tested for.
 /// A field test in the form ``DocumentNode/quickCheck(_:)`` decides it on a string's bytes:
 /// HS scopes, dates, and equality with texts that are all ASCII (compared ignoring case, as
 /// ``Evaluator/same(_:_:)`` compares them). Any other operator is `.other`, left to
@@ -337,6 +336,7 @@ struct QuickTest: Sendable {
     }
 }
 
+/// What a field is tested for.
 enum Operator: Sendable {
     case equals(Value)
     case isIn([Value])

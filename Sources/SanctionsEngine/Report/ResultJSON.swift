@@ -42,16 +42,9 @@ public enum ResultJSON {
             out.quote(finding.verdict.rawValue)
             out.raw(encoded.briefTail)
         } else {
-            out.raw("{\"rule\":")
-            out.quote(finding.rule)
-            out.raw(",\"verdict\":")
+            writeBriefHead(rule: finding.rule, to: &out)
             out.quote(finding.verdict.rawValue)
-            out.raw(",\"status\":")
-            out.quote(finding.status.rawValue)
-            if let citation = finding.citations.first {
-                out.raw(",\"citation\":")
-                out.quote(citation.text)
-            }
+            writeBriefTail(status: finding.status, citation: finding.citations.first, to: &out)
         }
         if let cap = finding.cap {
             out.raw(",\"cap\":")
@@ -68,18 +61,9 @@ public enum ResultJSON {
             out.quote(finding.verdict.rawValue)
             out.raw(encoded.tail)
         } else {
-            out.raw("{\"rule\":")
-            out.quote(finding.rule)
-            out.raw(",\"title\":")
-            out.quote(finding.title)
-            out.raw(",\"verdict\":")
+            writeHead(rule: finding.rule, title: finding.title, to: &out)
             out.quote(finding.verdict.rawValue)
-            out.raw(",\"category\":")
-            out.quote(finding.category)
-            out.raw(",\"status\":")
-            out.quote(finding.status.rawValue)
-            out.raw(",\"citations\":")
-            out.array(finding.citations, write)
+            writeTail(category: finding.category, status: finding.status, citations: finding.citations, to: &out)
         }
         out.raw(",\"message\":")
         out.quote(finding.message)
@@ -94,6 +78,44 @@ public enum ResultJSON {
             write(cap, to: &out)
         }
         out.raw("}")
+    }
+
+    // A finding's members around its verdict (the rule's own, which ``RuleJSON`` encodes once).
+
+    /// `{"rule":…,"title":…,"verdict":`
+    static func writeHead(rule: String, title: String, to out: inout JSONBytes) {
+        out.raw("{\"rule\":")
+        out.quote(rule)
+        out.raw(",\"title\":")
+        out.quote(title)
+        out.raw(",\"verdict\":")
+    }
+
+    /// `,"category":…,"status":…,"citations":[…]`
+    static func writeTail(category: String, status: Rule.Status, citations: [Citation], to out: inout JSONBytes) {
+        out.raw(",\"category\":")
+        out.quote(category)
+        out.raw(",\"status\":")
+        out.quote(status.rawValue)
+        out.raw(",\"citations\":")
+        out.array(citations, write)
+    }
+
+    /// In brief, `{"rule":…,"verdict":`
+    static func writeBriefHead(rule: String, to out: inout JSONBytes) {
+        out.raw("{\"rule\":")
+        out.quote(rule)
+        out.raw(",\"verdict\":")
+    }
+
+    /// In brief, `,"status":…,"citation":…` (no citation: none).
+    static func writeBriefTail(status: Rule.Status, citation: Citation?, to out: inout JSONBytes) {
+        out.raw(",\"status\":")
+        out.quote(status.rawValue)
+        if let citation {
+            out.raw(",\"citation\":")
+            out.quote(citation.text)
+        }
     }
 
     static func encode(_ cap: CapStatus) -> String { text(cap, write) }
@@ -300,29 +322,13 @@ final class RuleJSON: Sendable {
 
     init(_ rule: Rule) {
         var out = JSONBytes()
-        out.raw("{\"rule\":")
-        out.quote(rule.id)
-        out.raw(",\"title\":")
-        out.quote(rule.title)
-        out.raw(",\"verdict\":")
+        ResultJSON.writeHead(rule: rule.id, title: rule.title, to: &out)
         head = out.take()
-        out.raw(",\"category\":")
-        out.quote(rule.category)
-        out.raw(",\"status\":")
-        out.quote(rule.status.rawValue)
-        out.raw(",\"citations\":")
-        out.array(rule.citations, ResultJSON.write)
+        ResultJSON.writeTail(category: rule.category, status: rule.status, citations: rule.citations, to: &out)
         tail = out.take()
-        out.raw("{\"rule\":")
-        out.quote(rule.id)
-        out.raw(",\"verdict\":")
+        ResultJSON.writeBriefHead(rule: rule.id, to: &out)
         briefHead = out.take()
-        out.raw(",\"status\":")
-        out.quote(rule.status.rawValue)
-        if let citation = rule.citations.first {
-            out.raw(",\"citation\":")
-            out.quote(citation.text)
-        }
+        ResultJSON.writeBriefTail(status: rule.status, citation: rule.citations.first, to: &out)
         briefTail = out.take()
         exemptionCitations = rule.exemptions.map { exemption in
             out.array(exemption.citations, ResultJSON.write)
