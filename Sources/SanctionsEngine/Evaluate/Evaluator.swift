@@ -334,8 +334,7 @@ final class Evaluator {
         }
         if negate { truth = truth.negated }
         guard truth == .unknown else { return Evaluation(truth: truth, facts: facts, missing: []) }
-        let label = test.describe ?? "flow \(negate ? "is not" : "is") \(test.flowDirections.map(\.given).joined(separator: " or "))"
-        return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: label) })
+        return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
     }
 
     private func flowDirection(_ direction: String) -> Evaluation {
@@ -381,15 +380,6 @@ final class Evaluator {
         case .contains(let text): return "contains '\(text)'"
         case .matches(let pattern): return "matches /\(pattern.source)/"
         case .inList(let list): return "is in the list \(list.title)"
-        }
-    }
-}
-
-extension Operator {
-    static func == (lhs: Operator, rhs: Operator) -> Bool {
-        switch (lhs, rhs) {
-        case (.exists, .exists), (.missing, .missing): return true
-        default: return false
         }
     }
 }

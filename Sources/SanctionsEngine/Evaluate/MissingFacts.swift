@@ -62,9 +62,9 @@ extension TruthEvaluator {
     /// ``Evaluator/evaluate(_:in:)`` of one test, its truth and missing facts alone.
     private func missingFacts(_ test: FieldTest, in node: Node, prefix: String) -> (truth: Truth, missing: [MissingFact])? {
         let found = candidates(test.path, in: node, prefix: prefix)
-        switch test.test {
+        switch test.quick.kind {
         case .exists, .missing:
-            return (Truth((test.test == .exists) == found.contains { $0.node != nil }), [])
+            return (Truth((test.quick.kind == .exists) == found.contains { $0.node != nil }), [])
         default:
             break
         }
@@ -89,20 +89,11 @@ extension TruthEvaluator {
 
     /// ``Evaluator/flow(_:)``'s truth and missing facts, from the record's directions.
     private func flowMissingFacts(_ test: FieldTest) -> (truth: Truth, missing: [MissingFact])? {
-        let wanted: [String]
-        var negate = false
-        switch test.test {
-        case .equals(let value): wanted = [value.displayText]
-        case .isIn(let values): wanted = values.map(\.displayText)
-        case .notIn(let values):
-            wanted = values.map(\.displayText)
-            negate = true
-        default: return nil
-        }
+        guard let negate = test.flow?.negated else { return nil }
         var truth = Truth.no
         var places: [String] = []
-        for direction in wanted {
-            let (found, place): (Truth, String) = switch direction.lowercased() {
+        for direction in test.flowDirections {
+            let (found, place): (Truth, String) = switch direction.lowercased {
             case "to_dprk": (directions.toDPRK, "to")
             case "from_dprk": (directions.fromDPRK, "from")
             default: (.no, "")
@@ -117,8 +108,7 @@ extension TruthEvaluator {
         }
         if negate { truth = truth.negated }
         guard truth == .unknown else { return (truth, []) }
-        let label = test.describe ?? "flow \(negate ? "is not" : "is") \(wanted.joined(separator: " or "))"
-        return (.unknown, places.map { MissingFact(path: $0, need: label) })
+        return (.unknown, places.map { MissingFact(path: $0, need: test.flowNeed) })
     }
 
     /// Every value `path` leads to from `node`, with its path named from `prefix`, as
