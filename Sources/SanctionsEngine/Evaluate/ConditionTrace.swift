@@ -30,10 +30,10 @@ public struct ConditionTrace: Sendable {
     }
 }
 
-extension Evaluator {
+extension Reasoner {
     /// Evaluates `condition` keeping every node's result.
     func trace(_ condition: Condition) -> ConditionTrace {
-        trace(condition, in: Scope(value: record.value, prefix: ""))
+        trace(condition, in: Scope(value: root, prefix: ""))
     }
 
     func trace(_ condition: Condition, in scope: Scope) -> ConditionTrace {
@@ -44,7 +44,7 @@ extension Evaluator {
             return ConditionTrace(kind: .all, truth: truth, label: "all of", facts: [], missing: [], children: traced)
         case .any(let children):
             let traced = children.map { trace($0, in: scope) }
-            return ConditionTrace(kind: .any, truth: Evaluator.or(traced.map(\.truth)), label: "any of", facts: [], missing: [], children: traced)
+            return ConditionTrace(kind: .any, truth: Reasoner.or(traced.map(\.truth)), label: "any of", facts: [], missing: [], children: traced)
         case .not(let child):
             let traced = trace(child, in: scope)
             return ConditionTrace(kind: .not, truth: traced.truth.negated, label: "not", facts: [], missing: [], children: [traced])
@@ -57,7 +57,7 @@ extension Evaluator {
                 let traced = trace(child, in: Scope(value: element, prefix: candidate.path))
                 return ConditionTrace(kind: .element, truth: traced.truth, label: candidate.path, facts: [], missing: [], children: [traced])
             }
-            return ConditionTrace(kind: .some, truth: Evaluator.or(elements.map(\.truth)),
+            return ConditionTrace(kind: .some, truth: Reasoner.or(elements.map(\.truth)),
                                   label: "some \(Evaluator.join(scope.prefix, path.description)) where", facts: [], missing: [],
                                   children: elements)
         case .test(let test):
@@ -75,7 +75,7 @@ extension Evaluator {
     }
 
     /// Kleene "or".
-    static func or(_ truths: [Truth]) -> Truth {
+    private static func or(_ truths: [Truth]) -> Truth {
         truths.contains(.yes) ? .yes : truths.contains(.unknown) ? .unknown : .no
     }
 }

@@ -1,6 +1,8 @@
-/// The evaluate stage: a compiled ``Condition`` against one record, in three-valued
-/// (Kleene) logic. A fact the record lacks makes its test `unknown`, never false, and
-/// the result names it.
+/// The evaluate stage on a record's ``Value``: a compiled ``Condition`` against one record,
+/// in three-valued (Kleene) logic. A fact the record lacks makes its test `unknown`, never
+/// false, and the result names it. The evaluation itself is a ``Reasoner``'s, which reads
+/// any ``RecordNode``: the engine judges most records with one over their line's
+/// ``Document``; the library's callers, `explain` and the tests with this one.
 ///
 /// A class: the evaluation's closures (one per path walked) share it by reference; as a
 /// value, each copied the record (a profile counted 77 copies per record).
@@ -9,18 +11,23 @@ final class Evaluator {
     /// Names already screened, kept across the records one worker assesses; `nil` screens
     /// every name afresh.
     let cache: ScreeningCache?
+    /// The reasoned evaluation of the record's value.
+    let reasons: Reasoner<Value>
+    /// The truth-only evaluation of the same record.
+    var truths: TruthEvaluator<Value> { reasons.truths }
     /// The record's direction (`to_dprk`, `from_dprk`), worked out once.
     var directions: Directions { truths.directions }
-    /// The truth-only evaluation of the same record.
-    let truths: TruthEvaluator<Value>
+
+    typealias Scope = Reasoner<Value>.Scope
+    typealias Candidate = Reasoner<Value>.Candidate
 
     /// An evaluator of `record`; `directions` overrides the record's own (the rule index
     /// probes each direction pair with one record).
     init(record: Record, cache: ScreeningCache? = nil, directions: Directions? = nil) {
         self.record = record
         self.cache = cache
-        truths = TruthEvaluator(root: record.value, date: record.date, periodEnd: record.periodEnd, cache: cache,
-                                directions: directions)
+        reasons = Reasoner(TruthEvaluator(root: record.value, date: record.date, periodEnd: record.periodEnd, cache: cache,
+                                          directions: directions))
     }
 
     /// The truth of `condition` on the record, without its reasons.
@@ -31,15 +38,61 @@ final class Evaluator {
         truths.truth(condition, in: value, atRoot: atRoot)
     }
 
+    /// The truth of `condition` on the record with its reasons.
+    func evaluate(_ condition: Condition) -> Evaluation { reasons.evaluate(condition) }
+
+    /// ``evaluate(_:)`` with paths resolved in `scope`.
+    func evaluate(_ condition: Condition, in scope: Scope) -> Evaluation { reasons.evaluate(condition, in: scope) }
+
+    /// Evaluates `condition` keeping every node's result (``ConditionTrace``).
+    func trace(_ condition: Condition) -> ConditionTrace { reasons.trace(condition) }
+
     /// Whether a record goes to or comes from the DPRK: what every `flow` test asks.
     struct Directions {
         let toDPRK: Truth
         let fromDPRK: Truth
     }
 
+    /// Kleene "or" over evaluations computed one by one: the first that holds is the
+    /// answer (with its facts and citations); else unknown with every missing fact; else no.
+    static func disjunction<S: Sequence>(_ evaluations: S) -> Evaluation where S.Element == Evaluation {
+        var falseFacts: [Fact] = []
+        var missing: [MissingFact] = []
+        var unknown = false
+        for evaluation in evaluations {
+            switch evaluation.truth {
+            case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [], citations: evaluation.citations)
+            case .no: falseFacts += evaluation.facts
+            case .unknown:
+                unknown = true
+                missing += evaluation.missing
+            }
+        }
+        return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
+            : Evaluation(truth: .no, facts: falseFacts, missing: [])
+    }
+}
+
+/// The reasoned evaluation of a condition on one record, read as any ``RecordNode`` (its
+/// ``Value``, or its line's ``Document``): the truth, the facts that decided it and the
+/// facts missing, each at its path (`goods[1].hs`). Decides every truth as
+/// ``TruthEvaluator`` does (`FastPathTests`); on a document it names the same facts as on
+/// the value (`DocumentTests`).
+final class Reasoner<Node: RecordNode> {
+    /// The truth-only evaluation of the same record: its root, dates, screening cache and
+    /// direction.
+    let truths: TruthEvaluator<Node>
+
+    init(_ truths: TruthEvaluator<Node>) {
+        self.truths = truths
+    }
+
+    /// The record.
+    var root: Node { truths.root }
+
     /// Where paths are resolved: the record, or one list element inside `some`.
     struct Scope {
-        let value: Value
+        let value: Node
         /// Concrete path of `value` (`""` for the record, `goods[1]` for an element).
         let prefix: String
         var atRecordRoot: Bool { prefix.isEmpty }
@@ -48,13 +101,13 @@ final class Evaluator {
     /// One value a path leads to, or the place where it is missing.
     struct Candidate {
         let path: String
-        let value: Value?
+        let value: Node?
         /// The object holding the value (for sibling `currency` and `unit`).
-        let parent: Value?
+        let parent: Node?
     }
 
     func evaluate(_ condition: Condition) -> Evaluation {
-        evaluate(condition, in: Scope(value: record.value, prefix: ""))
+        evaluate(condition, in: Scope(value: root, prefix: ""))
     }
 
     func evaluate(_ condition: Condition, in scope: Scope) -> Evaluation {
@@ -83,6 +136,7 @@ final class Evaluator {
             let evaluation = evaluate(child, in: scope)
             return Evaluation(truth: evaluation.truth.negated, facts: evaluation.facts, missing: evaluation.missing)
         case .some(let path, let child):
+            if scope.atRecordRoot, let implied = impliedEvaluation(condition, path) { return implied }
             return Evaluator.disjunction(resolve(path, in: scope, fanOutLeaf: true).lazy.map { candidate in
                 guard let element = candidate.value else {
                     return Evaluation(truth: .unknown, facts: [],
@@ -91,29 +145,22 @@ final class Evaluator {
                 return self.evaluate(child, in: Scope(value: element, prefix: candidate.path))
             })
         case .test(let test):
+            if scope.atRecordRoot, let implied = impliedEvaluation(condition, test.path) { return implied }
             return evaluate(test, in: scope)
         case .screen(let path, let screening):
+            if scope.atRecordRoot, let implied = impliedEvaluation(condition, path) { return implied }
             return screen(path, screening, in: scope)
         }
     }
 
-    /// Kleene "or" over evaluations computed one by one: the first that holds is the
-    /// answer (with its facts and citations); else unknown with every missing fact; else no.
-    static func disjunction<S: Sequence>(_ evaluations: S) -> Evaluation where S.Element == Evaluation {
-        var falseFacts: [Fact] = []
-        var missing: [MissingFact] = []
-        var unknown = false
-        for evaluation in evaluations {
-            switch evaluation.truth {
-            case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [], citations: evaluation.citations)
-            case .no: falseFacts += evaluation.facts
-            case .unknown:
-                unknown = true
-                missing += evaluation.missing
-            }
-        }
-        return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
-            : Evaluation(truth: .no, facts: falseFacts, missing: [])
+    /// A condition on `period_end` (a fact the record implies, not a member it gives), when
+    /// this kind of node cannot hold it: evaluated on a ``Value``, as
+    /// ``TruthEvaluator`` decides its truth. Nil for any other path.
+    private func impliedEvaluation(_ condition: Condition, _ path: FieldPath) -> Evaluation? {
+        guard path.special == .periodEnd, Node.implied(.null) == nil else { return nil }
+        let values = TruthEvaluator<Value>(root: .null, date: truths.date, periodEnd: truths.periodEnd, cache: truths.cache,
+                                           directions: truths.directions)
+        return Reasoner<Value>(values).evaluate(condition)
     }
 
     // MARK: Screening
@@ -179,7 +226,10 @@ final class Evaluator {
                 missing.append(MissingFact(path: candidate.path, need: words))
                 continue
             }
-            let (truth, reason) = Evaluator.check(test.test, value, parent: candidate.parent)
+            // The quick test's truth when it settles one (its unknown has a reason to give).
+            let quick = value.quickCheck(test)
+            let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
+                ?? Evaluator.check(test.test, value.value, parent: candidate.parent)
             let fact = Fact(path: candidate.path, value: value.displayText, test: test.words, holds: truth == .yes)
             switch truth {
             case .yes: yesFacts.append(fact)
@@ -196,6 +246,123 @@ final class Evaluator {
         return Evaluation(truth: .no, facts: noFacts, missing: [])
     }
 
+    // MARK: Paths
+
+    /// Every value the path leads to. Lists fan out (one candidate per element); a member
+    /// that is absent yields a candidate with no value at the place it would be.
+    func resolve(_ path: FieldPath, in scope: Scope, fanOutLeaf: Bool) -> [Candidate] {
+        var result: [Candidate] = []
+        if scope.atRecordRoot {
+            switch path.special {
+            case .periodEnd:
+                return [Candidate(path: "period_end", value: Node.implied(.string(truths.periodEnd.description)), parent: nil)]
+            case .origin where root.member(static: "origin") == nil:
+                return resolve(.from, in: scope, fanOutLeaf: fanOutLeaf)
+                    .map { Candidate(path: "origin (from)", value: $0.value, parent: $0.parent) }
+            case .endUser where root.member(static: "end_user") == nil:
+                return resolve(.to, in: scope, fanOutLeaf: fanOutLeaf)
+                    .map { Candidate(path: "end_user (to)", value: $0.value, parent: $0.parent) }
+            default: break
+            }
+        }
+        Reasoner.walk(path.components[...], scope.value, scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf, into: &result)
+        return result
+    }
+
+    static func walk(_ components: ArraySlice<String>, _ node: Node, _ prefix: String, parent: Node?,
+                     fanOutLeaf: Bool, into result: inout [Candidate]) {
+        guard let head = components.first else {
+            if fanOutLeaf, node.isArray {
+                var index = 0
+                _ = node.forEachElement { element in
+                    result.append(Candidate(path: "\(prefix)[\(index)]", value: element, parent: parent))
+                    index += 1
+                    return true
+                }
+            } else {
+                result.append(Candidate(path: prefix, value: node, parent: parent))
+            }
+            return
+        }
+        if node.isArray {
+            var index = 0
+            _ = node.forEachElement { element in
+                walk(components, element, "\(prefix)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
+                index += 1
+                return true
+            }
+        } else if node.isObject {
+            if let child = node.member(head) {
+                walk(components.dropFirst(), child, Evaluator.join(prefix, head), parent: node, fanOutLeaf: fanOutLeaf, into: &result)
+            } else {
+                result.append(Candidate(path: Evaluator.join(prefix, ([head] + components.dropFirst()).joined(separator: ".")), value: nil, parent: node))
+            }
+        } else {
+            result.append(Candidate(path: Evaluator.join(prefix, components.joined(separator: ".")), value: nil, parent: nil))
+        }
+    }
+
+    // MARK: Derived facts
+
+    /// `flow`: `to_dprk` when `to`, `end_user` or a `via` leg is KP; `from_dprk` when
+    /// `from` or `origin` is KP. Unknown when the countries that would decide it are missing.
+    func flow(_ test: FieldTest) -> Evaluation {
+        guard let negate = test.flow?.negated else {
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: "flow", need: "flow takes equals, in or not_in")])
+        }
+        var facts: [Fact] = []
+        var missing: [MissingFact] = []
+        var truth = Truth.no
+        for direction in test.flowDirections {
+            let evaluation = flowDirection(direction.lowercased)
+            switch evaluation.truth {
+            case .yes: truth = .yes; facts += evaluation.facts
+            case .unknown: if truth != .yes { truth = .unknown }; missing += evaluation.missing
+            case .no: facts += evaluation.facts
+            }
+        }
+        if negate { truth = truth.negated }
+        guard truth == .unknown else { return Evaluation(truth: truth, facts: facts, missing: []) }
+        return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
+    }
+
+    private func flowDirection(_ direction: String) -> Evaluation {
+        let root = self.root
+        func country(_ key: String) -> String? { root.member(key)?.stringValue?.uppercased() }
+        let fields: [(String, String?)]
+        switch direction {
+        case "to_dprk":
+            var via: [String] = []
+            if let legs = root.member(static: "via"), legs.isArray {
+                _ = legs.forEachElement { leg in
+                    if let code = leg.stringValue { via.append(code.uppercased()) }
+                    return true
+                }
+            }
+            if let index = via.firstIndex(of: "KP") {
+                return Evaluation(truth: .yes, facts: [Fact(path: "via[\(index)]", value: "KP", test: "flow to_dprk", holds: true)], missing: [])
+            }
+            fields = [("to", country("to")), ("end_user", country("end_user") ?? country("to"))]
+        case "from_dprk":
+            fields = [("from", country("from")), ("origin", country("origin") ?? country("from"))]
+        default:
+            return Evaluation(truth: .no, facts: [], missing: [])
+        }
+        for (name, code) in fields where code == "KP" {
+            return Evaluation(truth: .yes, facts: [Fact(path: name, value: "KP", test: "flow \(direction)", holds: true)], missing: [])
+        }
+        // end_user defaults to `to` and origin to `from`: without the base field, the
+        // direction cannot be ruled out.
+        if fields[0].1 == nil {
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: fields[0].0, need: "flow \(direction)")])
+        }
+        let shown = fields.map { Fact(path: $0.0, value: $0.1 ?? "(not given)", test: "flow \(direction)", holds: false) }
+        return Evaluation(truth: .no, facts: shown, missing: [])
+    }
+
+}
+
+extension Evaluator {
     /// Tests one present value. Returns `unknown` with a reason when the value cannot be
     /// judged (text where a number is needed, a value in another currency …).
     static func check<Node: RecordNode>(_ test: Operator, _ value: Value, parent: Node?) -> (Truth, String?) {
@@ -260,110 +427,8 @@ final class Evaluator {
         }
     }
 
-    // MARK: Paths
-
-    /// Every value the path leads to. Lists fan out (one candidate per element); a member
-    /// that is absent yields a candidate with no value at the place it would be.
-    func resolve(_ path: FieldPath, in scope: Scope, fanOutLeaf: Bool) -> [Candidate] {
-        var result: [Candidate] = []
-        if scope.atRecordRoot {
-            switch path.special {
-            case .periodEnd:
-                return [Candidate(path: "period_end", value: .string(record.periodEnd.description), parent: nil)]
-            case .origin where record.value["origin"] == nil:
-                return resolve(.from, in: scope, fanOutLeaf: fanOutLeaf)
-                    .map { Candidate(path: "origin (from)", value: $0.value, parent: $0.parent) }
-            case .endUser where record.value["end_user"] == nil:
-                return resolve(.to, in: scope, fanOutLeaf: fanOutLeaf)
-                    .map { Candidate(path: "end_user (to)", value: $0.value, parent: $0.parent) }
-            default: break
-            }
-        }
-        Evaluator.walk(path.components[...], scope.value, scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf, into: &result)
-        return result
-    }
-
-    static func walk(_ components: ArraySlice<String>, _ value: Value, _ prefix: String, parent: Value?,
-                     fanOutLeaf: Bool, into result: inout [Candidate]) {
-        guard let head = components.first else {
-            if fanOutLeaf, case .array(let elements) = value {
-                for (index, element) in elements.enumerated() {
-                    result.append(Candidate(path: "\(prefix)[\(index)]", value: element, parent: parent))
-                }
-            } else {
-                result.append(Candidate(path: prefix, value: value, parent: parent))
-            }
-            return
-        }
-        switch value {
-        case .array(let elements):
-            for (index, element) in elements.enumerated() {
-                walk(components, element, "\(prefix)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
-            }
-        case .object:
-            if let child = value[head] {
-                walk(components.dropFirst(), child, join(prefix, head), parent: value, fanOutLeaf: fanOutLeaf, into: &result)
-            } else {
-                result.append(Candidate(path: join(prefix, ([head] + components.dropFirst()).joined(separator: ".")), value: nil, parent: value))
-            }
-        default:
-            result.append(Candidate(path: join(prefix, components.joined(separator: ".")), value: nil, parent: nil))
-        }
-    }
-
     static func join(_ prefix: String, _ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
 
-    // MARK: Derived facts
-
-    /// `flow`: `to_dprk` when `to`, `end_user` or a `via` leg is KP; `from_dprk` when
-    /// `from` or `origin` is KP. Unknown when the countries that would decide it are missing.
-    func flow(_ test: FieldTest) -> Evaluation {
-        guard let negate = test.flow?.negated else {
-            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: "flow", need: "flow takes equals, in or not_in")])
-        }
-        var facts: [Fact] = []
-        var missing: [MissingFact] = []
-        var truth = Truth.no
-        for direction in test.flowDirections {
-            let evaluation = flowDirection(direction.lowercased)
-            switch evaluation.truth {
-            case .yes: truth = .yes; facts += evaluation.facts
-            case .unknown: if truth != .yes { truth = .unknown }; missing += evaluation.missing
-            case .no: facts += evaluation.facts
-            }
-        }
-        if negate { truth = truth.negated }
-        guard truth == .unknown else { return Evaluation(truth: truth, facts: facts, missing: []) }
-        return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
-    }
-
-    private func flowDirection(_ direction: String) -> Evaluation {
-        let value = record.value
-        func country(_ key: String) -> String? { value[key]?.stringValue?.uppercased() }
-        let fields: [(String, String?)]
-        switch direction {
-        case "to_dprk":
-            let via = value["via"]?.arrayValue?.compactMap { $0.stringValue?.uppercased() } ?? []
-            if let index = via.firstIndex(of: "KP") {
-                return Evaluation(truth: .yes, facts: [Fact(path: "via[\(index)]", value: "KP", test: "flow to_dprk", holds: true)], missing: [])
-            }
-            fields = [("to", country("to")), ("end_user", country("end_user") ?? country("to"))]
-        case "from_dprk":
-            fields = [("from", country("from")), ("origin", country("origin") ?? country("from"))]
-        default:
-            return Evaluation(truth: .no, facts: [], missing: [])
-        }
-        for (name, code) in fields where code == "KP" {
-            return Evaluation(truth: .yes, facts: [Fact(path: name, value: "KP", test: "flow \(direction)", holds: true)], missing: [])
-        }
-        // end_user defaults to `to` and origin to `from`: without the base field, the
-        // direction cannot be ruled out.
-        if fields[0].1 == nil {
-            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: fields[0].0, need: "flow \(direction)")])
-        }
-        let shown = fields.map { Fact(path: $0.0, value: $0.1 ?? "(not given)", test: "flow \(direction)", holds: false) }
-        return Evaluation(truth: .no, facts: shown, missing: [])
-    }
 
     // MARK: Words
 

@@ -29,6 +29,8 @@ protocol RecordNode {
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result?
     /// The value itself, as a rule's test reads it.
     var value: Value { get }
+    /// The value as a finding shows it (``Value/displayText``).
+    var displayText: String { get }
     /// The members a party or vessel is screened by, read in one pass.
     var party: PartyMembers<Self> { get }
     /// A node holding `value`, a fact the record implies (`period_end`); nil when this kind
@@ -143,6 +145,10 @@ extension DocumentNode: RecordNode {
     var isObject: Bool { kind == .object }
 
     var stringValue: String? { string }
+
+    var displayText: String {
+        kind == .string ? String(decoding: text, as: UTF8.self) : value.displayText
+    }
 
     /// Compared byte by byte: a document's strings are ASCII.
     var isKPText: Bool? {

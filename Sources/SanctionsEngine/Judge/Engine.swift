@@ -109,27 +109,17 @@ public struct Engine: Sendable {
         assess(record, cache: ScreeningCache(capacity: 256), detail: detail)
     }
 
-    /// The rules whose conditions hold or might for a record judged on its document, in the
-    /// order the engine walks them: the only ones its value needs to be judged by for their
-    /// reasons (every other rule's condition is false, whatever reads it).
-    struct Firing {
-        fileprivate let boxes: [RuleBox]
-    }
-
-    /// Assesses one checked record, screening names through `cache` (one per worker); with
-    /// `firing`, by those rules alone (the rest are known to fail it).
-    func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons, firing: Firing? = nil) -> RecordResult {
+    /// Assesses one checked record, screening names through `cache` (one per worker).
+    func assess(_ record: Record, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
         // One evaluator for every rule the record meets: it depends on the record alone.
         let evaluator = Evaluator(record: record, cache: cache)
         let skip: UInt16 = 1 << Engine.directionIndex(evaluator.directions)
         var findings: [Finding] = []
-        for box in firing?.boxes ?? rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
+        for box in rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
             guard Engine.covers(box.rule, record) else { continue }
             switch detail {
             case .reasons:
-                guard var finding = judge(by: box.rule, with: evaluator, mayFire: firing != nil, json: box.json) else { continue }
-                // A finding cites the rule's citations, then any a screening match added.
-                if finding.citations.count == box.rule.citations.count { finding.ruleJSON = box.json }
+                guard let finding = judge(by: box, with: evaluator.reasons) else { continue }
                 findings.append(finding)
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: evaluator.truths) else { continue }
@@ -139,43 +129,31 @@ public struct Engine: Sendable {
         return Engine.result(id: record.id, line: record.line, findings: findings)
     }
 
-    /// What judging a record on its document settles.
-    enum DocumentJudgement {
-        /// The record's result: every verdict (``Detail/verdicts``), or no rule fires.
-        case judged(RecordResult)
-        /// Rules fire and their reasons are wanted: the record is to be assessed from its
-        /// value, by these rules alone.
-        case reasonsWanted(Firing)
-
-        /// The result, when judged.
-        var result: RecordResult? {
-            if case .judged(let result) = self { return result }
-            return nil
-        }
-    }
-
-    /// Assesses a record on its document, without building its value: with ``Detail/verdicts``
-    /// always, with ``Detail/reasons`` when no rule's condition holds or might (the record is
-    /// clear and there are no reasons to write); else it names the rules that fire. The same
-    /// results as ``assess(_:cache:detail:firing:)`` (`DocumentTests` compares them).
-    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail) -> DocumentJudgement {
+    /// Assesses a record on its document, without building its value: the same result as
+    /// ``assess(_:cache:detail:)`` on the value (`DocumentTests` compares them). Each rule's
+    /// truth is decided first; only the rules that fire, with ``Detail/reasons``, are
+    /// evaluated again with their facts.
+    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail) -> RecordResult {
         let truths = TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd, cache: cache,
                                     directions: record.directions)
+        // Built for the first rule that fires: most records meet none.
+        var reasons: Reasoner<DocumentNode>?
         let skip: UInt16 = 1 << Engine.directionIndex(record.directions)
         var findings: [Finding] = []
-        var firing: [RuleBox] = []
         for box in rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
             guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { continue }
             switch detail {
             case .reasons:
-                if truths.truth(box.rule.condition) != .no { firing.append(box) }
+                guard truths.truth(box.rule.condition) != .no else { continue }
+                let reasoner = reasons ?? Reasoner(truths)
+                reasons = reasoner
+                if let finding = judge(by: box, with: reasoner, mayFire: true) { findings.append(finding) }
             case .verdicts:
                 guard let verdict = verdict(by: box.rule, with: truths) else { continue }
                 findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
             }
         }
-        if !firing.isEmpty { return .reasonsWanted(Firing(boxes: firing)) }
-        return .judged(Engine.result(id: record.id, line: record.line, findings: findings))
+        return Engine.result(id: record.id, line: record.line, findings: findings)
     }
 
     /// A record's result: its findings, worst first, and the outcome of the worst.
@@ -198,15 +176,14 @@ public struct Engine: Sendable {
         assess(raw, cache: ScreeningCache(capacity: 256))
     }
 
-    /// Assesses a record as read from an input, screening names through `cache` (by the
-    /// `firing` rules alone when given).
-    func assess(_ raw: RawRecord, cache: ScreeningCache, detail: Detail = .reasons, firing: Firing? = nil) -> RecordResult {
+    /// Assesses a record as read from an input, screening names through `cache`.
+    func assess(_ raw: RawRecord, cache: ScreeningCache, detail: Detail = .reasons) -> RecordResult {
         switch raw.value {
         case .failure(let error):
             return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
         case .success(let value):
             do {
-                return assess(try Record(value: value, line: raw.line), cache: cache, detail: detail, firing: firing)
+                return assess(try Record(value: value, line: raw.line), cache: cache, detail: detail)
             } catch {
                 return RecordResult(id: error.id, line: raw.line, outcome: .error, findings: [], error: error.message)
             }
@@ -221,22 +198,32 @@ public struct Engine: Sendable {
     /// What one rule concludes about one record, or nil when it does not apply.
     public func judge(_ record: Record, by rule: Rule) -> Finding? {
         guard Engine.covers(rule, record) else { return nil }
-        return judge(by: rule, with: Evaluator(record: record))
+        return judge(by: rule, with: Evaluator(record: record).reasons)
     }
 
-    /// What `rule`, which covers the evaluator's record, concludes about it; `mayFire` when
-    /// its condition is already known to hold or to be unknown; `json`, the rule's parts
+    /// ``judge(by:with:mayFire:json:)`` for a rule of the rulebook: its parts encoded once
+    /// kept on the finding when its citations are the rule's own.
+    private func judge<Node: RecordNode>(by box: RuleBox, with reasons: Reasoner<Node>, mayFire: Bool = false) -> Finding? {
+        guard var finding = judge(by: box.rule, with: reasons, mayFire: mayFire, json: box.json) else { return nil }
+        // A finding cites the rule's citations, then any a screening match added.
+        if finding.citations.count == box.rule.citations.count { finding.ruleJSON = box.json }
+        return finding
+    }
+
+    /// What `rule`, which covers the record `reasons` evaluate, concludes about it; `mayFire`
+    /// when its condition is already known to hold or to be unknown; `json`, the rule's parts
     /// encoded (for its exemptions' citations).
-    private func judge(by rule: borrowing Rule, with evaluator: Evaluator, mayFire: Bool = false, json: RuleJSON? = nil) -> Finding? {
-        let record = evaluator.record
+    private func judge<Node: RecordNode>(by rule: borrowing Rule, with reasons: Reasoner<Node>, mayFire: Bool = false,
+                                         json: RuleJSON? = nil) -> Finding? {
+        let date = reasons.truths.date
         // The fast path: most rules fail most records, and their reasons are never shown.
-        guard mayFire || evaluator.truth(rule.condition) != .no else { return nil }
-        let evaluation = evaluator.evaluate(rule.condition)
+        guard mayFire || reasons.truths.truth(rule.condition) != .no else { return nil }
+        let evaluation = reasons.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
         var applied: ExemptionNote?
         var undecided: [ExemptionNote] = []
-        for candidate in exemptions(of: rule, evaluator: evaluator, json: json) {
+        for candidate in exemptions(of: rule, reasons: reasons, json: json) {
             if candidate.status == .applied {
                 applied = candidate
                 break
@@ -244,7 +231,7 @@ public struct Engine: Sendable {
             undecided.append(candidate)
         }
 
-        let inForceFact = Fact(path: "date", value: record.date.description,
+        let inForceFact = Fact(path: "date", value: date.description,
                                test: "in force \(rule.inForce.from)" + (rule.inForce.until.map { " to \($0)" } ?? " onwards"),
                                holds: true)
         let verdict = Engine.verdict(rule, truth: evaluation.truth, applied: applied != nil, undecided: !undecided.isEmpty)
@@ -257,7 +244,7 @@ public struct Engine: Sendable {
         }
         let citations = rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
         return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
-                       citations: citations, message: render(rule.message, evaluator: evaluator, because: evaluation.facts),
+                       citations: citations, message: render(rule.message, reasons: reasons, because: evaluation.facts),
                        because: [inForceFact] + evaluation.facts, missing: unique(missing), exemption: exemption,
                        status: rule.status)
     }
@@ -313,18 +300,18 @@ public struct Engine: Sendable {
 
     /// The rule's exemptions that apply or might, in file order, the wind-down first (with
     /// their citations encoded from `json`, when given).
-    private func exemptions(of rule: borrowing Rule, evaluator: Evaluator, json: RuleJSON?) -> [ExemptionNote] {
+    private func exemptions<Node: RecordNode>(of rule: borrowing Rule, reasons: Reasoner<Node>, json: RuleJSON?) -> [ExemptionNote] {
         var notes: [ExemptionNote] = []
-        let record = evaluator.record
-        if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, date: record.date, record: record.value) {
+        let date = reasons.truths.date
+        if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, date: date, record: reasons.root) {
             let citations = Engine.windDownCitations(of: rule)
             let title = "Contract concluded before \(windDown.contractsBefore), performed by \(windDown.until)"
-            let contract = record.value["contract_date"]
+            let contract = reasons.root.member(static: "contract_date")
             switch status {
             case .applied:
                 notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .applied,
                     because: [Fact(path: "contract_date", value: contract?.displayText ?? "", test: "before \(windDown.contractsBefore)", holds: true),
-                              Fact(path: "date", value: record.date.description, test: "on or before \(windDown.until)", holds: true)],
+                              Fact(path: "date", value: date.description, test: "on or before \(windDown.until)", holds: true)],
                     missing: [], citationsJSON: json?.windDownCitations))
             case .undecided:
                 let need = contract == nil ? "the wind-down: a contract concluded before \(windDown.contractsBefore) may be performed until \(windDown.until)"
@@ -336,8 +323,8 @@ public struct Engine: Sendable {
         }
         for (index, exemption) in rule.exemptions.enumerated() {
             // Most exemptions do not apply: their reasons are never shown.
-            if evaluator.truth(exemption.condition) == .no { continue }
-            let evaluation = evaluator.evaluate(exemption.condition)
+            if reasons.truths.truth(exemption.condition) == .no { continue }
+            let evaluation = reasons.evaluate(exemption.condition)
             let citationsJSON = json?.exemptionCitations[index]
             switch evaluation.truth {
             case .no: continue
@@ -357,8 +344,8 @@ public struct Engine: Sendable {
 
     /// Fills `{path}` placeholders. Through a list, the element(s) the conditions matched
     /// are named; otherwise every element's value.
-    private func render(_ template: MessageTemplate, evaluator: Evaluator, because: [Fact]) -> String {
-        let record = evaluator.record
+    private func render<Node: RecordNode>(_ template: MessageTemplate, reasons: Reasoner<Node>, because: [Fact]) -> String {
+        let root = reasons.root
         // The list elements the conditions matched, worked out when a placeholder needs them.
         var boundPrefixes: Set<String>?
         // Written as bytes and made a string once (appending to a string grows it piece by piece).
@@ -372,10 +359,15 @@ public struct Engine: Sendable {
                     text += (because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)").utf8
                     continue
                 }
+                if path.special == .periodEnd {
+                    // A fact the record implies: its one value, which a document cannot hold.
+                    text += reasons.truths.periodEnd.description.utf8
+                    continue
+                }
                 // One value (most placeholders): it is the one to show, whatever the conditions
                 // matched; counted without naming paths, which only several values need.
-                var count = 0, only: Value?
-                evaluator.truths.visit(path, in: record.value, atRoot: true, fanOutLeaf: false) { value, _ in
+                var count = 0, only: Node?
+                reasons.truths.visit(path, in: root, atRoot: true, fanOutLeaf: false) { value, _ in
                     count += 1
                     only = value
                     return count < 2
@@ -384,7 +376,7 @@ public struct Engine: Sendable {
                     text += (only?.displayText ?? "(not given)").utf8
                     continue
                 }
-                let candidates = evaluator.resolve(path, in: Evaluator.Scope(value: record.value, prefix: ""), fanOutLeaf: false)
+                let candidates = reasons.resolve(path, in: Reasoner.Scope(value: root, prefix: ""), fanOutLeaf: false)
                 let bound = boundPrefixes ?? Set(because.flatMap { Engine.listPrefixes(of: $0.path) })
                 boundPrefixes = bound
                 let matching = candidates.filter { candidate in

@@ -148,29 +148,22 @@ public struct Run: Sendable {
             results.reserveCapacity(chunk.units.count)
             for (offset, unit) in chunk.units.enumerated() {
                 // Most records are judged on their line's document, without building values;
-                // the rest from their value: lines outside the document's plain subset, invalid
-                // records, and records whose reasons are wanted (by the rules that fire alone).
-                // A record that may count toward a cap (streaming) has its supplies worked out
-                // on its document (the facts an unknown condition lacks included), or on its
-                // value when those facts cannot be named on the document.
-                var firing: Engine.Firing?
+                // the rest from their value: lines outside the document's plain subset and
+                // invalid records. A record that may count toward a cap (streaming) has its
+                // supplies worked out on its document (the facts an unknown condition lacks
+                // included), or on its value when those facts cannot be named on the document.
                 let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 if judgesDocuments, case .jsonLine(let range, let line) = unit,
-                   let (quick, supplies) = chunk.bytes.withUnsafeBufferPointer({ bytes in
+                   let (judged, supplies) = chunk.bytes.withUnsafeBufferPointer({ bytes in
                        worker.documents.read(UnsafeBufferPointer(rebasing: bytes[range])) { root -> (RecordResult, [CapLedger.Entry]?)? in
                            guard let record = DocumentRecord(root: root, line: line) else { return nil }
-                           switch engine.assess(record, cache: worker.cache, detail: detail) {
-                           case .judged(let result):
-                               guard streaming, let key, filter.mayCount(record) else { return (result, []) }
-                               // Nil: worked out on the value below.
-                               return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
-                           case .reasonsWanted(let rules):
-                               firing = rules
-                               return nil
-                           }
+                           let result = engine.assess(record, cache: worker.cache, detail: detail)
+                           guard streaming, let key, filter.mayCount(record) else { return (result, []) }
+                           // Nil: worked out on the value below.
+                           return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
                        } ?? nil
                    }) {
-                    var result = quick
+                    var result = judged
                     if let key, !streaming { result = result.adding(capFindings[key].map(judge.finding)) }
                     var entries = supplies ?? []
                     if let key, supplies == nil, case .success(let value) = chunk.record(unit).value,
@@ -182,7 +175,7 @@ public struct Run: Sendable {
                 }
                 let raw = chunk.record(unit)
                 guard streaming else {
-                    var result = engine.assess(raw, cache: worker.cache, detail: detail, firing: firing)
+                    var result = engine.assess(raw, cache: worker.cache, detail: detail)
                     if let key { result = result.adding(capFindings[key].map(judge.finding)) }
                     results.append(.rendered(result.outcome, render(result)))
                     continue
@@ -194,7 +187,7 @@ public struct Run: Sendable {
                     results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
-                let result = engine.assess(record, cache: worker.cache, detail: detail, firing: firing)
+                let result = engine.assess(record, cache: worker.cache, detail: detail)
                 let entries = key.map { filter.mayCount(record) ? CapLedger.entries(for: record, rules: cappedRules, key: $0) : [] } ?? []
                 results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
             }

@@ -703,7 +703,7 @@ import Testing
             }
             let expected = ResultJSON.encode(engine.assess(record, cache: valueCache, detail: .verdicts))
             let verdicts = document.withRoot { root in
-                DocumentRecord(root: root, line: position + 1).flatMap { engine.assess($0, cache: documentCache, detail: .verdicts).result }
+                DocumentRecord(root: root, line: position + 1).flatMap { engine.assess($0, cache: documentCache, detail: .verdicts) }
             }
             #expect(verdicts.map(ResultJSON.encode) == expected, "\(line)")
         }
@@ -719,23 +719,18 @@ import Testing
         let rulebook = try #require(FastPathTests.rulebook)
         let engine = Engine(rulebook: rulebook)
         let valueCache = ScreeningCache(), documentCache = ScreeningCache()
-        var judged = 0, clear = 0, reasonsWanted = 0, findings = 0
+        var judged = 0, clear = 0, withReasons = 0, findings = 0, facts = 0, missing = 0
         for (bytes, line) in try DocumentTests.workload() {
             let document = try #require(Document(bytes), "line \(line)")
             let record = try Record(value: bytes.withUnsafeBufferPointer { buffer in try JSONParser.parse(buffer) }, line: line)
             let expected = engine.assess(record, cache: valueCache, detail: .verdicts)
             let reasoned = engine.assess(record, cache: valueCache, detail: .reasons)
-            let (verdicts, judgement) = document.withRoot { root -> (RecordResult?, Engine.DocumentJudgement?) in
-                guard let header = DocumentRecord(root: root, line: line) else { return (nil, nil) }
-                return (engine.assess(header, cache: documentCache, detail: .verdicts).result,
+            let judgements = document.withRoot { root -> (verdicts: RecordResult, reasons: RecordResult)? in
+                guard let header = DocumentRecord(root: root, line: line) else { return nil }
+                return (engine.assess(header, cache: documentCache, detail: .verdicts),
                         engine.assess(header, cache: documentCache, detail: .reasons))
             }
-            guard let judgement else {
-                Issue.record("line \(line): no document record")
-                continue
-            }
-            let reasons = judgement.result
-            guard let verdicts else {
+            guard let (verdicts, reasons) = judgements else {
                 Issue.record("line \(line): no document record")
                 continue
             }
@@ -746,24 +741,55 @@ import Testing
                     "line \(line)")
             #expect(ResultJSON.encode(verdicts) == ResultJSON.encode(expected), "line \(line)")
             #expect(verdicts.id == record.id && verdicts.line == line)
-            if let reasons {
+            // With their reasons, the findings on the document are those on the value: the
+            // same facts at the same paths, missing facts, messages and exemptions.
+            #expect(ResultJSON.encode(reasons) == ResultJSON.encode(reasoned), "line \(line)")
+            #expect(reasons.outcome == expected.outcome, "line \(line)")
+            if reasoned.findings.isEmpty {
                 clear += 1
-                #expect(reasons.outcome == .clear && reasons.findings.isEmpty, "line \(line)")
-                #expect(reasoned.outcome == .clear && reasoned.findings.isEmpty, "line \(line): the value path finds \(reasoned.findings.map(\.rule))")
-                #expect(ResultJSON.encode(reasons) == ResultJSON.encode(reasoned), "line \(line)")
-            } else if case .reasonsWanted(let firing) = judgement {
-                reasonsWanted += 1
-                // Some rule's condition holds or might: the reasoned judge finds something, and
-                // judging the value by the rules that fire on the document alone finds the same.
-                #expect(!reasoned.findings.isEmpty, "line \(line)")
-                let byFiring = engine.assess(record, cache: valueCache, detail: .reasons, firing: firing)
-                #expect(ResultJSON.encode(byFiring) == ResultJSON.encode(reasoned), "line \(line)")
+            } else {
+                withReasons += 1
+                facts += reasons.findings.reduce(0) { $0 + $1.because.count }
+                missing += reasons.findings.reduce(0) { $0 + $1.missing.count }
             }
         }
         #expect(judged == 2_000)
-        #expect(clear > 100, "\(clear) judged clear on the document")
-        #expect(reasonsWanted > 100, "\(reasonsWanted) left to the value path for their reasons")
+        #expect(clear > 100, "\(clear) clear")
+        #expect(withReasons > 100, "\(withReasons) with findings judged with their reasons on the document")
         #expect(findings > 500)
+        #expect(facts > 1_000 && missing > 1_000, "\(facts) facts and \(missing) missing facts compared")
+    }
+
+    /// Findings with their reasons on a document are those on its value, for every record
+    /// the engine's tests know: the rule examples and the historical cases (exemptions,
+    /// wind-downs, `period_end`, screening matches), the tricky lines and null members.
+    @Test func reasonsOnADocumentAreThoseOnItsValue() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        let valueCache = ScreeningCache(), documentCache = ScreeningCache()
+        var lines = try FastPathTests.records().map { DocumentTests.encode($0.value) } + FastPathTests.trickyLines
+        for (bytes, _) in try DocumentTests.workload().prefix(60) {
+            lines += DocumentTests.nullVariants(try #require(DocumentTests.parse(bytes))).map(DocumentTests.encode)
+        }
+        var compared = 0, findings = 0, exemptions = 0, messages = Set<String>()
+        for (position, line) in lines.enumerated() {
+            let bytes = Array(line.utf8)
+            guard let document = Document(bytes), let value = DocumentTests.parse(bytes),
+                  let record = try? Record(value: value, line: position + 1) else { continue }
+            let expected = engine.assess(record, cache: valueCache, detail: .reasons)
+            let reasons = document.withRoot { root in
+                DocumentRecord(root: root, line: position + 1).map { engine.assess($0, cache: documentCache, detail: .reasons) }
+            }
+            guard let reasons else { continue }
+            compared += 1
+            findings += expected.findings.count
+            exemptions += expected.findings.filter { $0.exemption != nil }.count
+            for finding in expected.findings where finding.message.contains(record.periodEnd.description) { messages.insert(finding.rule) }
+            #expect(ResultJSON.encode(reasons) == ResultJSON.encode(expected), "\(line)")
+        }
+        #expect(compared > 2_500, "\(compared) records compared")
+        #expect(findings > 2_000 && exemptions > 50, "\(findings) findings, \(exemptions) with an exemption")
+        #expect(messages.count >= 2, "messages naming the period's end: \(messages.sorted())")
     }
 
     /// The document's cap filter never passes over a record the value path counts.
