@@ -98,6 +98,16 @@ public struct InForce: Sendable {
     public let supersededBy: String?
     /// Contracts concluded before adoption that may still be performed for a while.
     public let windDown: WindDown?
+    /// The window in the words of a finding's first fact: `in force 2017-12-22 onwards`.
+    let words: String
+
+    init(from: Day, until: Day?, supersededBy: String?, windDown: WindDown?) {
+        self.from = from
+        self.until = until
+        self.supersededBy = supersededBy
+        self.windDown = windDown
+        words = "in force \(from)" + (until.map { " to \($0)" } ?? " onwards")
+    }
 
     /// Whether a record covering `start`…`end` falls (at least partly) in the window.
     public func covers(start: Day, end: Day) -> Bool {

@@ -90,6 +90,9 @@ final class Reasoner<Node: RecordNode> {
     /// The record.
     var root: Node { truths.root }
 
+    /// The record's date as findings show it, written once for all of them.
+    private(set) lazy var dateText = truths.date.description
+
     /// Where paths are resolved: the record, or one list element inside `some`.
     struct Scope {
         let value: Node
@@ -326,7 +329,28 @@ final class Reasoner<Node: RecordNode> {
         return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
     }
 
+    /// Each direction's evaluation, once worked out: the record's rules ask the same two.
+    private var toDPRK: Evaluation?
+    private var fromDPRK: Evaluation?
+
     private func flowDirection(_ direction: String) -> Evaluation {
+        switch direction {
+        case "to_dprk":
+            if let toDPRK { return toDPRK }
+            let evaluation = evaluateDirection(direction)
+            toDPRK = evaluation
+            return evaluation
+        case "from_dprk":
+            if let fromDPRK { return fromDPRK }
+            let evaluation = evaluateDirection(direction)
+            fromDPRK = evaluation
+            return evaluation
+        default:
+            return evaluateDirection(direction)
+        }
+    }
+
+    private func evaluateDirection(_ direction: String) -> Evaluation {
         let root = self.root
         func country(_ key: String) -> String? { root.member(key)?.stringValue?.uppercased() }
         let fields: [(String, String?)]

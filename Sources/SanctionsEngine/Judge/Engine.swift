@@ -215,7 +215,6 @@ public struct Engine: Sendable {
     /// encoded (for its exemptions' citations).
     private func judge<Node: RecordNode>(by rule: borrowing Rule, with reasons: Reasoner<Node>, mayFire: Bool = false,
                                          json: RuleJSON? = nil) -> Finding? {
-        let date = reasons.truths.date
         // The fast path: most rules fail most records, and their reasons are never shown.
         guard mayFire || reasons.truths.truth(rule.condition) != .no else { return nil }
         let evaluation = reasons.evaluate(rule.condition)
@@ -231,9 +230,7 @@ public struct Engine: Sendable {
             undecided.append(candidate)
         }
 
-        let inForceFact = Fact(path: "date", value: date.description,
-                               test: "in force \(rule.inForce.from)" + (rule.inForce.until.map { " to \($0)" } ?? " onwards"),
-                               holds: true)
+        let inForceFact = Fact(path: "date", value: reasons.dateText, test: rule.inForce.words, holds: true)
         let verdict = Engine.verdict(rule, truth: evaluation.truth, applied: applied != nil, undecided: !undecided.isEmpty)
         var missing = evaluation.missing
         var exemption = applied
@@ -311,7 +308,7 @@ public struct Engine: Sendable {
             case .applied:
                 notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .applied,
                     because: [Fact(path: "contract_date", value: contract?.displayText ?? "", test: "before \(windDown.contractsBefore)", holds: true),
-                              Fact(path: "date", value: date.description, test: "on or before \(windDown.until)", holds: true)],
+                              Fact(path: "date", value: reasons.dateText, test: "on or before \(windDown.until)", holds: true)],
                     missing: [], citationsJSON: json?.windDownCitations))
             case .undecided:
                 let need = contract == nil ? "the wind-down: a contract concluded before \(windDown.contractsBefore) may be performed until \(windDown.until)"
