@@ -387,6 +387,17 @@ public struct CapLedger: Sendable {
                        missing: verdict.missing, exemption: nil, status: rule.status, cap: verdict.detail)
     }
 
+    /// Each capped rule's parts of its cap findings, encoded once (``RuleJSON/init(capOf:)``),
+    /// by the rule's position: for ``finding(_:parts:)``.
+    var findingParts: [RuleJSON] { rules.map { RuleJSON(capOf: $0) } }
+
+    /// ``finding(_:)`` carrying its rule's parts encoded, from ``findingParts``.
+    func finding(_ verdict: Judged, parts: [RuleJSON]) -> Finding {
+        var finding = finding(verdict)
+        finding.ruleJSON = parts[verdict.rule]
+        return finding
+    }
+
     /// ``judge()`` with each record's findings kept as compact verdicts.
     func judgeCompactly() -> (verdicts: JudgedStore, totals: [Total]) {
         var findings = JudgedStore()

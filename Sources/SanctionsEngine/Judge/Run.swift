@@ -135,6 +135,7 @@ public struct Run: Sendable {
         }
         let engine = self.engine
         let cappedRules = judge.cappedRules
+        let capParts = judge.findingParts
         let filter = judge.lineFilter
         let streaming = stream != nil
         let detail = self.detail
@@ -164,7 +165,7 @@ public struct Run: Sendable {
                        } ?? nil
                    }) {
                     var result = judged
-                    if let key, !streaming { result = result.adding(capFindings[key].map(judge.finding)) }
+                    if let key, !streaming { result = result.adding(capFindings[key].map { judge.finding($0, parts: capParts) }) }
                     var entries = supplies ?? []
                     if let key, supplies == nil, case .success(let value) = chunk.record(unit).value,
                        let record = try? Record(value: value, line: line) {
@@ -176,7 +177,7 @@ public struct Run: Sendable {
                 let raw = chunk.record(unit)
                 guard streaming else {
                     var result = engine.assess(raw, cache: worker.cache, detail: detail)
-                    if let key { result = result.adding(capFindings[key].map(judge.finding)) }
+                    if let key { result = result.adding(capFindings[key].map { judge.finding($0, parts: capParts) }) }
                     results.append(.rendered(result.outcome, render(result)))
                     continue
                 }
@@ -202,7 +203,7 @@ public struct Run: Sendable {
                     try body(output.input, rendered)
                 case .capped(let result, let entries):
                     let judged = stream?.judge(entries) ?? []
-                    let full = result.adding(judged.map(judge.finding))
+                    let full = result.adding(judged.map { judge.finding($0, parts: capParts) })
                     summary.add(full.outcome, input: output.input)
                     try body(output.input, render(full))
                 }

@@ -320,21 +320,34 @@ final class RuleJSON: Sendable {
     let exemptionCitations: [[UInt8]]
     let windDownCitations: [UInt8]
 
-    init(_ rule: Rule) {
+    /// The parts of the findings `rule` makes on a record.
+    convenience init(_ rule: Rule) {
+        self.init(rule: rule, title: rule.title, citations: rule.citations, exemptions: rule.exemptions,
+                  windDown: Engine.windDownCitations(of: rule))
+    }
+
+    /// The parts of the findings `rule`'s cap makes (``CapLedger/finding(_:parts:)``): the
+    /// cap's title and citations; a cap finding has no exemption.
+    convenience init(capOf rule: Rule) {
+        self.init(rule: rule, title: rule.cap?.title ?? rule.title, citations: rule.cap?.citations ?? [], exemptions: [],
+                  windDown: [])
+    }
+
+    private init(rule: Rule, title: String, citations: [Citation], exemptions: [Exemption], windDown: [Citation]) {
         var out = JSONBytes()
-        ResultJSON.writeHead(rule: rule.id, title: rule.title, to: &out)
+        ResultJSON.writeHead(rule: rule.id, title: title, to: &out)
         head = out.take()
-        ResultJSON.writeTail(category: rule.category, status: rule.status, citations: rule.citations, to: &out)
+        ResultJSON.writeTail(category: rule.category, status: rule.status, citations: citations, to: &out)
         tail = out.take()
         ResultJSON.writeBriefHead(rule: rule.id, to: &out)
         briefHead = out.take()
-        ResultJSON.writeBriefTail(status: rule.status, citation: rule.citations.first, to: &out)
+        ResultJSON.writeBriefTail(status: rule.status, citation: citations.first, to: &out)
         briefTail = out.take()
-        exemptionCitations = rule.exemptions.map { exemption in
+        exemptionCitations = exemptions.map { exemption in
             out.array(exemption.citations, ResultJSON.write)
             return out.take()
         }
-        out.array(Engine.windDownCitations(of: rule), ResultJSON.write)
+        out.array(windDown, ResultJSON.write)
         windDownCitations = out.take()
     }
 }

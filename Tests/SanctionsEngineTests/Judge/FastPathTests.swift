@@ -462,6 +462,35 @@ import Testing
         #expect(exemptions > 20)
     }
 
+    /// A cap finding's parts that are its cap's own (the cap's title and citations) are
+    /// written from bytes encoded once per run: the same bytes as the finding encoded afresh.
+    @Test func preEncodedCapPartsAreThePartsEncoded() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let records = try FastPathTests.records()
+        var ledger = CapLedger(rulebook: rulebook)
+        for (index, record) in records.enumerated() { ledger.add(record, key: CapLedger.Key(source: 0, index: index)) }
+        let parts = ledger.findingParts
+        let judged = ledger.judgeCompactly().verdicts
+        func encoded(_ finding: Finding, _ write: (Finding, inout JSONBytes) -> Void) -> String {
+            var out = JSONBytes()
+            write(finding, &out)
+            return String(decoding: out.bytes, as: UTF8.self)
+        }
+        var compared = 0, titles = Set<String>()
+        for index in records.indices {
+            for verdict in judged[CapLedger.Key(source: 0, index: index)] {
+                let finding = ledger.finding(verdict, parts: parts), plain = ledger.finding(verdict)
+                #expect(finding.ruleJSON != nil && plain.ruleJSON == nil)
+                #expect(encoded(finding, ResultJSON.write) == encoded(plain, ResultJSON.write), "\(finding.rule) on \(records[index].id)")
+                #expect(encoded(finding, ResultJSON.writeBrief) == encoded(plain, ResultJSON.writeBrief), "\(finding.rule) on \(records[index].id)")
+                compared += 1
+                titles.insert(finding.title)
+            }
+        }
+        #expect(compared > 100, "\(compared) cap findings compared")
+        #expect(titles.count >= 3, "cap titles: \(titles.sorted())")
+    }
+
     @Test func theEscaperWritesJSONStringLiterals() throws {
         let cases: [(String, String)] = [
             ("plain", #""plain""#), ("a \" b \\ c", #""a \" b \\ c""#), ("l\nr\rt\t", #""l\nr\rt\t""#),
