@@ -131,11 +131,11 @@ public struct CapLedger: Sendable {
             let members = TopLevelScan.members(line, keys: LineFilter.keys) { found in
                 if open == nil {
                     guard case .string(let kindText) = found[0] else { return false }
-                    guard let kind = RecordKind.named(kindText) else { return true }
+                    guard let kind = RecordKind.named(utf8: UnsafeBufferPointer(rebasing: line[kindText])) else { return true }
                     guard case .string(let dateText) = found[1] else {
                         return !caps.contains { $0.kinds & (1 << UInt64(kind.ordinal)) != 0 }
                     }
-                    guard let date = Day(dateText) else { return true }
+                    guard let date = Day(utf8: UnsafeBufferPointer(rebasing: line[dateText])) else { return true }
                     if !mayCount(kind: kind, date: date) { return true }
                     open = (kind, date)
                 }
@@ -145,21 +145,28 @@ public struct CapLedger: Sendable {
                 return !holdsKP && !mayCount(kind: open.kind, date: open.date, directions: Evaluator.Directions(toDPRK: .no, fromDPRK: .no))
             }
             guard let members else { return true }
-            guard case .string(let kindText) = members[0], let kind = RecordKind.named(kindText),
-                  case .string(let dateText) = members[1], let date = Day(dateText), mayCount(kind: kind, date: date)
+            guard case .string(let kindText) = members[0], let kind = RecordKind.named(utf8: UnsafeBufferPointer(rebasing: line[kindText])),
+                  case .string(let dateText) = members[1], let date = Day(utf8: UnsafeBufferPointer(rebasing: line[dateText])),
+                  mayCount(kind: kind, date: date)
             else { return false }
-            func text(_ member: TopLevelScan.Member) -> String? {
-                if case .string(let text) = member { return text }
+            /// Whether the member is a text that is KP, as ``Evaluator/isKP(_:)`` compares; nil
+            /// when it is no text.
+            func isKP(_ range: Range<Int>?) -> Bool? {
+                guard let range else { return nil }
+                let text = UnsafeBufferPointer(rebasing: line[range])
+                if text.contains(where: { $0 >= 0x80 }) { return Evaluator.isKP(TopLevelScan.text(range, in: line)) }
+                return text.count == 2 && text[0] | 0x20 == UInt8(ascii: "k") && text[1] | 0x20 == UInt8(ascii: "p")
+            }
+            func text(_ member: TopLevelScan.Member) -> Range<Int>? {
+                if case .string(let range) = member { return range }
                 return nil
             }
             // As TruthEvaluator.toDPRK(_:) and fromDPRK(_:) decide them.
-            let to = text(members[2]), from = text(members[3])
-            var via: [String?] = []
-            if case .strings(let elements) = members[6] { via = elements }
-            let toDPRK: Truth = via.contains(where: { $0.map(Evaluator.isKP) == true }) || to.map(Evaluator.isKP) == true
-                || text(members[4]).map(Evaluator.isKP) == true ? .yes : (to == nil ? .unknown : .no)
-            let fromDPRK: Truth = from.map(Evaluator.isKP) == true || text(members[5]).map(Evaluator.isKP) == true
-                ? .yes : (from == nil ? .unknown : .no)
+            let to = isKP(text(members[2])), from = isKP(text(members[3]))
+            var viaKP = false
+            if case .strings(let elements) = members[6] { viaKP = elements.contains { isKP($0) == true } }
+            let toDPRK: Truth = viaKP || to == true || isKP(text(members[4])) == true ? .yes : (to == nil ? .unknown : .no)
+            let fromDPRK: Truth = from == true || isKP(text(members[5])) == true ? .yes : (from == nil ? .unknown : .no)
             return mayCount(kind: kind, date: date, directions: Evaluator.Directions(toDPRK: toDPRK, fromDPRK: fromDPRK))
         }
 

@@ -470,7 +470,7 @@ struct DocumentRecord {
         guard root.kind == .object, let id = root.member(static: "id"),
               id.kind == .string ? !id.text.isEmpty : id.kind == .number,
               let kindNode = root.member(static: "kind"), kindNode.kind == .string,
-              let kind = RecordKind.allCases.first(where: { kindNode.textEquals($0.utf8) }),
+              let kind = RecordKind.named(utf8: kindNode.text),
               let date = root.member(static: "date").flatMap(Day.init(node:)) else { return nil }
         var periodEnd = date
         if let dateTo = root.member(static: "date_to") {
@@ -489,22 +489,6 @@ struct DocumentRecord {
     /// The record's id, as ``Record/id``.
     var id: String {
         idNode.kind == .number ? Value.format(idNode.number ?? 0) : String(decoding: idNode.text, as: UTF8.self)
-    }
-}
-
-extension RecordKind {
-    /// The kind's name as records write it, in bytes.
-    fileprivate var utf8: UnsafeBufferPointer<UInt8> {
-        let name: StaticString = switch self {
-        case .shipment: "shipment"
-        case .vesselEvent: "vessel_event"
-        case .employment: "employment"
-        case .financial: "financial"
-        case .service: "service"
-        case .registration: "registration"
-        case .jointVenture: "joint_venture"
-        }
-        return UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
     }
 }
 

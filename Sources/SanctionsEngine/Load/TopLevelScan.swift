@@ -8,16 +8,22 @@
 /// a line it reads that is not valid JSON is no record, and the full parser (which the
 /// caller uses for anything it keeps) rejects it.
 enum TopLevelScan {
-    /// What the scan saw for one member.
+    /// What the scan saw for one member. Texts are given as the range of their bytes on the
+    /// line (without the quotes): nothing is copied, nothing allocated but a list's ranges.
     enum Member: Equatable {
         /// Not there, or `null` (which records treat as absent).
         case absent
         /// A string without escapes.
-        case string(String)
+        case string(Range<Int>)
         /// An array: each element's text when it is a string without escapes, else nil.
-        case strings([String?])
+        case strings([Range<Int>?])
         /// A number, boolean or object.
         case other
+    }
+
+    /// The text of a string's bytes on `line` (a range of a ``Member``).
+    static func text(_ range: Range<Int>, in line: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
     }
 
     /// The members named `keys` of the top-level object on this line, or nil when unsure.
@@ -88,7 +94,6 @@ enum TopLevelScan {
                 return true
             }
         }
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
         func matches(_ range: Range<Int>, _ key: StaticString) -> Bool {
             guard range.count == key.utf8CodeUnitCount else { return false }
             let start = key.utf8Start
@@ -117,13 +122,13 @@ enum TopLevelScan {
                 switch line[index] {
                 case UInt8(ascii: "\""):
                     guard let (range, escaped) = string(), !escaped else { return nil }
-                    found[slot] = .string(text(range))
+                    found[slot] = .string(range)
                 case UInt8(ascii: "n"):
                     guard skipValue() else { return nil }
                     found[slot] = .absent
                 case UInt8(ascii: "["):
                     index += 1
-                    var elements: [String?] = []
+                    var elements: [Range<Int>?] = []
                     skipSpace()
                     if index < count, line[index] == UInt8(ascii: "]") {
                         index += 1
@@ -133,7 +138,7 @@ enum TopLevelScan {
                             guard index < count else { return nil }
                             if line[index] == UInt8(ascii: "\"") {
                                 guard let (range, escaped) = string(), !escaped else { return nil }
-                                elements.append(text(range))
+                                elements.append(range)
                             } else {
                                 guard skipValue() else { return nil }
                                 elements.append(nil)

@@ -83,8 +83,14 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable {
     /// The kind named `text`, as ``init(rawValue:)`` finds it, by its length and first
     /// letter before comparing it whole.
     static func named(_ text: String) -> RecordKind? {
+        var text = text
+        return text.withUTF8 { named(utf8: $0) }
+    }
+
+    /// ``named(_:)`` for the UTF-8 bytes of the text.
+    static func named(utf8 text: UnsafeBufferPointer<UInt8>) -> RecordKind? {
         let kind: RecordKind
-        switch (text.utf8.count, text.utf8.first) {
+        switch (text.count, text.first) {
         case (8, UInt8(ascii: "s")): kind = .shipment
         case (12, UInt8(ascii: "v")): kind = .vesselEvent
         case (10, UInt8(ascii: "e")): kind = .employment
@@ -94,6 +100,24 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable {
         case (13, UInt8(ascii: "j")): kind = .jointVenture
         default: return nil
         }
-        return kind.rawValue == text ? kind : nil
+        let name = kind.utf8
+        for offset in 0..<name.count where name[offset] != text[offset] { return nil }
+        return kind
+    }
+}
+
+extension RecordKind {
+    /// The kind's name as records write it, in bytes.
+    var utf8: UnsafeBufferPointer<UInt8> {
+        let name: StaticString = switch self {
+        case .shipment: "shipment"
+        case .vesselEvent: "vessel_event"
+        case .employment: "employment"
+        case .financial: "financial"
+        case .service: "service"
+        case .registration: "registration"
+        case .jointVenture: "joint_venture"
+        }
+        return UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
     }
 }

@@ -212,6 +212,25 @@ import Testing
 
     /// The scan jumps over nested values eight bytes at a time: at every alignment, with
     /// quotes, escapes and brackets inside their strings, it still finds the top-level members.
+    /// A member the scan saw, its texts read from the line.
+    enum ScannedText: Equatable {
+        case absent, other
+        case string(String)
+        case strings([String?])
+    }
+
+    /// ``TopLevelScan/members(_:keys:enough:)`` with the texts its ranges point at.
+    static func scan(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString]) -> [ScannedText]? {
+        TopLevelScan.members(line, keys: keys)?.map { member in
+            switch member {
+            case .absent: .absent
+            case .other: .other
+            case .string(let range): .string(TopLevelScan.text(range, in: line))
+            case .strings(let ranges): .strings(ranges.map { $0.map { TopLevelScan.text($0, in: line) } })
+            }
+        }
+    }
+
     @Test func theScanFindsTopLevelMembersAtEveryAlignment() throws {
         let keys: [StaticString] = ["kind", "to", "via"]
         for pad in 0..<17 {
@@ -221,7 +240,7 @@ import Testing
                          #"{"x":[\#(nested),\#(nested)],"to":"\#(padding)","kind":"vessel_event"}"#] {
                 let value = try JSONParser.parse(line)
                 var bytes = Array(line.utf8)
-                let members = try #require(bytes.withUnsafeMutableBufferPointer { TopLevelScan.members(UnsafeBufferPointer($0), keys: keys) },
+                let members = try #require(bytes.withUnsafeMutableBufferPointer { FastPathTests.scan(UnsafeBufferPointer($0), keys: keys) },
                                            "\(line)")
                 for (key, member) in zip(["kind", "to", "via"], members) {
                     switch value[key] {
@@ -293,7 +312,10 @@ import Testing
     /// by length and first letter: the same as by their raw values, for every name and for
     /// names that differ from one by a letter, a length or case.
     @Test func kindsAndOutcomesByPlaceAndNameAreThoseByRawValue() {
-        for (position, kind) in RecordKind.allCases.enumerated() { #expect(kind.ordinal == position) }
+        for (position, kind) in RecordKind.allCases.enumerated() {
+            #expect(kind.ordinal == position)
+            #expect(String(decoding: kind.utf8, as: UTF8.self) == kind.rawValue)
+        }
         for (position, outcome) in Outcome.allCases.enumerated() { #expect(outcome.ordinal == position) }
         var names = RecordKind.allCases.map(\.rawValue) + ["", "s", "Shipment", "SHIPMENT", "shipments", "shipmenT", "servicE",
                                                              "services", "vessel-event", "vessel_even", "registratio", "joint venture",
@@ -330,7 +352,7 @@ import Testing
         var sure = 0
         for line in lines {
             var bytes = Array(line.utf8)
-            guard let members = bytes.withUnsafeMutableBufferPointer({ TopLevelScan.members(UnsafeBufferPointer($0), keys: keys) }),
+            guard let members = bytes.withUnsafeMutableBufferPointer({ FastPathTests.scan(UnsafeBufferPointer($0), keys: keys) }),
                   let value = try? JSONParser.parse(line) else { continue }
             sure += 1
             for (key, member) in zip(["kind", "to", "via", "end_user"], members) {
