@@ -106,8 +106,9 @@ public struct JSONBytes: Sendable {
         text.withUTF8Buffer { append($0) }
     }
 
-    /// Appends already-encoded JSON.
-    mutating func raw(_ text: String) {
+    /// Appends already-encoded JSON held in a string (a literal goes to ``raw(_:)``, as a
+    /// `StaticString`: named apart so that literals cannot pick this one).
+    mutating func raw(string text: String) {
         // From the string's contiguous bytes: appending its UTF-8 view goes byte by byte.
         var text = text
         text.withUTF8 { append($0) }
@@ -197,7 +198,7 @@ public struct JSONBytes: Sendable {
                 default:
                     let hex = String(byte, radix: 16)
                     raw("\\u")
-                    raw(String(repeating: "0", count: 4 - hex.count) + hex)
+                    raw(string: String(repeating: "0", count: 4 - hex.count) + hex)
                 }
             }
             if start < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[start...])) }
