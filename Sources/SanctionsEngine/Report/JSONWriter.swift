@@ -24,58 +24,65 @@ struct JSONWriter {
 /// JSON written straight into UTF-8 bytes: the result stream's encoder. Same text as
 /// ``JSONWriter`` (same escapes), without a string per value.
 public struct JSONBytes: Sendable {
-    /// Room for the bytes: the first `count` are written, the rest are spare. Appending
-    /// copies into it directly (`Array.append(contentsOf:)` cost about a hundred
-    /// instructions a call, and a result is written in a few dozen calls).
-    private var storage: [UInt8]
+    /// Room for the bytes, written straight into (`Array.append(contentsOf:)` cost about a
+    /// hundred instructions a call, and a result is written in a few dozen calls): the first
+    /// `count` are written, the rest are spare and never set (an array's room is zeroed
+    /// first, its growth copied and zeroed again: a profile put that at 2 % of a run).
+    /// Shared by copies of the encoder until one of them writes, which then copies it.
+    private final class Storage: @unchecked Sendable {
+        // Written only through a uniquely referenced storage (``reserve(_:)``), read by
+        // copies of the encoder otherwise: as an array's buffer is.
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 64)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    private var storage: Storage
     private var count = 0
 
     /// What has been written.
     public var bytes: [UInt8] {
-        get { Array(storage[..<count]) }
+        get { [UInt8](UnsafeBufferPointer(start: storage.base, count: count)) }
         set {
-            storage = newValue
-            count = newValue.count
+            storage = Storage(capacity: newValue.count)
+            count = 0
+            newValue.withUnsafeBufferPointer { append($0) }
         }
     }
 
     /// An empty encoder (it makes room as it writes).
     public init() {
-        storage = []
+        storage = Storage(capacity: 256)
     }
 
     /// An encoder with room for `capacity` bytes before it grows.
     public init(capacity: Int) {
-        storage = JSONBytes.room(capacity, keeping: [])
+        storage = Storage(capacity: capacity)
     }
 
-    /// What has been written, leaving the encoder empty (without copying the bytes).
+    /// What has been written, leaving the encoder empty (its room kept for what comes next).
     public mutating func take() -> [UInt8] {
-        var taken: [UInt8] = []
-        swap(&taken, &storage)
-        taken.removeLast(taken.count - count)
+        let taken = bytes
         count = 0
         return taken
     }
 
-    /// Makes room for `more` bytes after the written ones.
+    /// Makes room for `more` bytes after the written ones, in storage of this encoder's own.
     @inline(__always)
     private mutating func reserve(_ more: Int) {
-        if count + more > storage.count { grow(count + more) }
+        if count + more > storage.capacity || !isKnownUniquelyReferenced(&storage) { grow(count + more) }
     }
 
     private mutating func grow(_ needed: Int) {
-        storage = JSONBytes.room(max(needed, 2 * storage.count, 256), keeping: storage[..<count])
-    }
-
-    /// `count` bytes, starting with `kept` and zero after them (set with `memset` and
-    /// `memcpy`, not a byte at a time as `Array(repeating:count:)` sets them).
-    private static func room(_ count: Int, keeping kept: ArraySlice<UInt8>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let copied = buffer.initialize(fromContentsOf: kept)
-            UnsafeMutableBufferPointer(rebasing: buffer[copied...]).initialize(repeating: 0)
-            initialized = count
-        }
+        let room = Storage(capacity: max(needed, 2 * storage.capacity))
+        room.base.update(from: storage.base, count: count)
+        storage = room
     }
 
     /// Appends `length` bytes from `source`.
@@ -83,17 +90,14 @@ public struct JSONBytes: Sendable {
     private mutating func append(_ source: UnsafePointer<UInt8>?, _ length: Int) {
         guard length > 0, let source else { return }
         reserve(length)
-        let at = count
-        storage.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.map { ($0 + at).update(from: source, count: length) }
-        }
+        (storage.base + count).update(from: source, count: length)
         count += length
     }
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) {
         reserve(1)
-        storage[count] = byte
+        storage.base[count] = byte
         count += 1
     }
 
@@ -134,16 +138,12 @@ public struct JSONBytes: Sendable {
     private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>, before: StaticString, after: StaticString) {
         let head = before.utf8CodeUnitCount, tail = after.utf8CodeUnitCount, length = head + bytes.count + tail
         reserve(length)
-        let at = count
-        storage.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var position = base + at
-            position.update(from: before.utf8Start, count: head)
-            position += head
-            if let source = bytes.baseAddress { position.update(from: source, count: bytes.count) }
-            position += bytes.count
-            position.update(from: after.utf8Start, count: tail)
-        }
+        var position = storage.base + count
+        position.update(from: before.utf8Start, count: head)
+        position += head
+        if let source = bytes.baseAddress { position.update(from: source, count: bytes.count) }
+        position += bytes.count
+        position.update(from: after.utf8Start, count: tail)
         count += length
     }
 

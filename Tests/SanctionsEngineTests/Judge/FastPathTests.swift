@@ -561,4 +561,24 @@ import Testing
             #expect(json.take() == Array("-42".utf8))
         }
     }
+
+    /// Copies of an encoder share its bytes until one of them writes: each then has its own.
+    @Test func aCopiedByteEncoderWritesOnItsOwn() {
+        var first = JSONBytes(capacity: 8)
+        first.raw("[1")
+        var second = first
+        first.raw(",2]")
+        second.raw(",3,4,5,6,7,8,9]")
+        #expect(String(decoding: first.bytes, as: UTF8.self) == "[1,2]")
+        #expect(String(decoding: second.bytes, as: UTF8.self) == "[1,3,4,5,6,7,8,9]")
+        let kept = second
+        #expect(second.take() == Array("[1,3,4,5,6,7,8,9]".utf8))
+        second.raw("{}")
+        #expect(String(decoding: kept.bytes, as: UTF8.self) == "[1,3,4,5,6,7,8,9]")
+        #expect(second.bytes == Array("{}".utf8))
+        var set = JSONBytes()
+        set.bytes = Array("abc".utf8)
+        set.raw("d")
+        #expect(set.take() == Array("abcd".utf8))
+    }
 }
