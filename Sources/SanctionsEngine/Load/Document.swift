@@ -134,10 +134,13 @@ struct Document: Sendable {
             }
         }
 
+        /// Appends an entry. Positions and lengths are below the line's length, which
+        /// ``read(_:into:rootMembers:)`` bounds by `UInt32.max`: they convert unchecked.
         @inline(__always)
         private mutating func append(_ kind: Kind, start: Int, length: Int) {
-            let position = UInt32(entryCount)
-            (entries + entryCount).initialize(to: Entry(kind: kind, start: UInt32(start), length: UInt32(length), end: position + 1))
+            (entries + entryCount).initialize(to: Entry(kind: kind, start: UInt32(truncatingIfNeeded: start),
+                                                        length: UInt32(truncatingIfNeeded: length),
+                                                        end: UInt32(truncatingIfNeeded: entryCount &+ 1)))
             entryCount += 1
         }
 
@@ -228,7 +231,7 @@ struct Document: Sendable {
         private mutating func closes(_ position: Int, with bracket: UInt8) -> Bool {
             guard index < count, bytes[index] == bracket else { return false }
             index += 1
-            entries[position].end = UInt32(entryCount)
+            entries[position].end = UInt32(truncatingIfNeeded: entryCount)
             return true
         }
 
@@ -253,7 +256,7 @@ struct Document: Sendable {
                 index += 1
                 skipSpace()
                 guard value(depth: depth) else { return false }
-                entries[key].end = UInt32(entryCount)
+                entries[key].end = UInt32(truncatingIfNeeded: entryCount)
                 skipSpace()
                 if closes(position, with: UInt8(ascii: "}")) { return true }
                 guard index < count, bytes[index] == UInt8(ascii: ",") else { return false }
