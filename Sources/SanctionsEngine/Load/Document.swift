@@ -49,7 +49,7 @@ struct Document: Sendable {
     /// Reads `bytes` (one JSON value, surrounding white space allowed); nil when they are
     /// not in the plain subset or not valid JSON.
     init?(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty, bytes.count < Int(UInt32.max) else { return nil }
+        guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return nil }
         var valid = false
         var rootMembers = [Int32](repeating: -1, count: Document.slots)
         // Every entry starts at a byte of its own: the line's length bounds their number.
@@ -74,7 +74,7 @@ struct Document: Sendable {
     /// or nil when the bytes are not in the plain subset or not valid JSON.
     fileprivate static func read(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<Entry>,
                                  rootMembers: UnsafeMutablePointer<Int32>) -> Int? {
-        guard let base = input.baseAddress, input.count < Int(UInt32.max) else { return nil }
+        guard let base = input.baseAddress, input.count < Int(Int32.max) else { return nil }
         var builder = Builder(bytes: base, count: input.count, entries: output, rootMembers: rootMembers)
         builder.skipSpace()
         guard builder.value(depth: 0) else { return nil }
@@ -135,7 +135,7 @@ struct Document: Sendable {
         }
 
         /// Appends an entry. Positions and lengths are below the line's length, which
-        /// ``read(_:into:rootMembers:)`` bounds by `UInt32.max`: they convert unchecked.
+        /// ``read(_:into:rootMembers:)`` bounds by `Int32.max`: they convert unchecked.
         @inline(__always)
         private mutating func append(_ kind: Kind, start: Int, length: Int) {
             (entries + entryCount).initialize(to: Entry(kind: kind, start: UInt32(truncatingIfNeeded: start),
@@ -250,7 +250,7 @@ struct Document: Sendable {
                 guard seen & bit == 0 || isNew(key: key, in: position) else { return false }
                 seen |= bit
                 // The root's names by slot: the only one there, or -2 when several share it.
-                if depth == 1 { rootMembers[slot] = rootMembers[slot] == -1 ? Int32(key) : -2 }
+                if depth == 1 { rootMembers[slot] = rootMembers[slot] == -1 ? Int32(truncatingIfNeeded: key) : -2 }
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: ":") else { return false }
                 index += 1
