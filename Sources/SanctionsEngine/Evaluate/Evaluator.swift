@@ -3,14 +3,7 @@
 /// false, and the result names it. The evaluation itself is a ``Reasoner``'s, which reads
 /// any ``RecordNode``: the engine judges most records with one over their line's
 /// ``Document``; the library's callers, `explain` and the tests with this one.
-///
-/// A class: the evaluation's closures (one per path walked) share it by reference; as a
-/// value, each copied the record (a profile counted 77 copies per record).
 final class Evaluator {
-    let record: Record
-    /// Names already screened, kept across the records one worker assesses; `nil` screens
-    /// every name afresh.
-    let cache: ScreeningCache?
     /// The reasoned evaluation of the record's value.
     let reasons: Reasoner<Value>
     /// The truth-only evaluation of the same record.
@@ -19,13 +12,11 @@ final class Evaluator {
     var directions: Directions { truths.directions }
 
     typealias Scope = Reasoner<Value>.Scope
-    typealias Candidate = Reasoner<Value>.Candidate
 
-    /// An evaluator of `record`; `directions` overrides the record's own (the rule index
-    /// probes each direction pair with one record).
+    /// An evaluator of `record`, screening names through `cache` (`nil`: every name afresh);
+    /// `directions` overrides the record's own (the rule index probes each direction pair
+    /// with one record).
     init(record: Record, cache: ScreeningCache? = nil, directions: Directions? = nil) {
-        self.record = record
-        self.cache = cache
         reasons = Reasoner(TruthEvaluator(root: record.value, date: record.date, periodEnd: record.periodEnd, cache: cache,
                                           directions: directions))
     }
@@ -78,6 +69,11 @@ final class Evaluator {
 /// facts missing, each at its path (`goods[1].hs`). Decides every truth as
 /// ``TruthEvaluator`` does (`FastPathTests`); on a document it names the same facts as on
 /// the value (`DocumentTests`).
+///
+/// A class: the evaluation's closures (one per path walked) share it by reference (as a
+/// value, each copied the record: a profile counted 77 copies per record), and it keeps
+/// what it has worked out about the record for the next rule (its `flow` facts, its date
+/// written out). One per record, used by one thread.
 final class Reasoner<Node: RecordNode> {
     /// The truth-only evaluation of the same record: its root, dates, screening cache and
     /// direction.

@@ -152,9 +152,7 @@ extension DocumentNode: RecordNode {
 
     /// Compared byte by byte: a document's strings are ASCII.
     var isKPText: Bool? {
-        guard kind == .string else { return nil }
-        let text = self.text
-        return text.count == 2 && text[0] | 0x20 == UInt8(ascii: "k") && text[1] | 0x20 == UInt8(ascii: "p")
+        kind == .string ? Evaluator.isKP(utf8: text) : nil
     }
 
     func withStringBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {

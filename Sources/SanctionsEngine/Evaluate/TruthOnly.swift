@@ -260,6 +260,13 @@ extension Evaluator {
         return (first | 0x20) == UInt8(ascii: "k") && (last | 0x20) == UInt8(ascii: "p")
     }
 
+    /// ``isKP(_:)`` of the text whose UTF-8 bytes these are, without making a string
+    /// unless a byte is outside ASCII.
+    static func isKP(utf8 text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if text.contains(where: { $0 >= 0x80 }) { return isKP(String(decoding: text, as: UTF8.self)) }
+        return text.count == 2 && text[0] | 0x20 == UInt8(ascii: "k") && text[1] | 0x20 == UInt8(ascii: "p")
+    }
+
     /// Whether two texts are equal ignoring case, as `lowercased()` compares them; without
     /// allocating when both are ASCII.
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {

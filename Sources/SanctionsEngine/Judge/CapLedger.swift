@@ -152,10 +152,7 @@ public struct CapLedger: Sendable {
             /// Whether the member is a text that is KP, as ``Evaluator/isKP(_:)`` compares; nil
             /// when it is no text.
             func isKP(_ range: Range<Int>?) -> Bool? {
-                guard let range else { return nil }
-                let text = UnsafeBufferPointer(rebasing: line[range])
-                if text.contains(where: { $0 >= 0x80 }) { return Evaluator.isKP(TopLevelScan.text(range, in: line)) }
-                return text.count == 2 && text[0] | 0x20 == UInt8(ascii: "k") && text[1] | 0x20 == UInt8(ascii: "p")
+                range.map { Evaluator.isKP(utf8: UnsafeBufferPointer(rebasing: line[$0])) }
             }
             func text(_ member: TopLevelScan.Member) -> Range<Int>? {
                 if case .string(let range) = member { return range }

@@ -21,10 +21,6 @@ enum TopLevelScan {
         case other
     }
 
-    /// The text of a string's bytes on `line` (a range of a ``Member``).
-    static func text(_ range: Range<Int>, in line: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
-    }
 
     /// The members named `keys` of the top-level object on this line, or nil when unsure.
     /// After each member named in `keys` is read, `enough` is asked whether those found so

@@ -221,12 +221,13 @@ import Testing
 
     /// ``TopLevelScan/members(_:keys:enough:)`` with the texts its ranges point at.
     static func scan(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString]) -> [ScannedText]? {
-        TopLevelScan.members(line, keys: keys)?.map { member in
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
+        return TopLevelScan.members(line, keys: keys)?.map { member in
             switch member {
             case .absent: .absent
             case .other: .other
-            case .string(let range): .string(TopLevelScan.text(range, in: line))
-            case .strings(let ranges): .strings(ranges.map { $0.map { TopLevelScan.text($0, in: line) } })
+            case .string(let range): .string(text(range))
+            case .strings(let ranges): .strings(ranges.map { $0.map(text) })
             }
         }
     }
@@ -311,6 +312,19 @@ import Testing
     /// Kinds and outcomes are looked up by their place in `allCases`, and kinds found by name
     /// by length and first letter: the same as by their raw values, for every name and for
     /// names that differ from one by a letter, a length or case.
+    /// KP read from a text's bytes is KP read from the text, non-ASCII texts included.
+    @Test func kpFromBytesIsKPFromText() {
+        let texts = ["KP", "kp", "Kp", "kP", "K", "P", "KPX", "XKP", "", " KP", "KP ", "ＫＰ", "ǨP", "Kp\u{301}", "ᴋᴘ", "KR", "JP"]
+        var kp = 0
+        for text in texts {
+            var copy = text
+            let fromBytes = copy.withUTF8 { Evaluator.isKP(utf8: $0) }
+            #expect(fromBytes == Evaluator.isKP(text), "\(text.debugDescription)")
+            if fromBytes { kp += 1 }
+        }
+        #expect(kp == 4)
+    }
+
     @Test func kindsAndOutcomesByPlaceAndNameAreThoseByRawValue() {
         for (position, kind) in RecordKind.allCases.enumerated() {
             #expect(kind.ordinal == position)
