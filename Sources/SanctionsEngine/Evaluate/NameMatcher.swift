@@ -227,8 +227,13 @@ public struct NameMatcher: Sendable {
     /// The best candidate for `name`: exact, else the best fuzzy one at or above `threshold`.
     /// It does not depend on the record, so a ``ScreeningCache`` may keep it.
     func nameHit(_ name: String, threshold: Double) -> NameHit? {
+        nameHit(form: Form(tokens: NameMatcher.normalizedTokens(name)), threshold: threshold)
+    }
+
+    /// ``nameHit(_:threshold:)`` of the name whose form this is (the form does not depend on
+    /// the list: a name screened against several lists is normalised once).
+    func nameHit(form: Form, threshold: Double) -> NameHit? {
         let candidates = tables.candidates
-        let form = Form(tokens: NameMatcher.normalizedTokens(name))
         guard !form.key.isEmpty else { return nil }
         if let index = tables.exactIndex[form.key] {
             let candidate = candidates[index]

@@ -51,6 +51,11 @@ final class ScreeningCache {
     /// threshold. Kept and dropped with the names.
     @exclusivity(unchecked) private var identifierTables: [Table] = []
 
+    /// The last name screened here and its form: a party is screened against one list after
+    /// another, and its form (normalised, about half the work of a name met for the first
+    /// time) does not depend on the list.
+    @exclusivity(unchecked) private var lastForm: (name: [UInt8], form: NameMatcher.Form)?
+
     /// What the other workers of the run have screened, if shared.
     private let shared: SharedScreening?
 
@@ -63,8 +68,17 @@ final class ScreeningCache {
     func nameHit(utf8 name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
         let table = self.table(for: screening, in: &tables, threshold: screening.threshold)
         return remembered(name, in: table, identifier: false) { text in
-            screening.matcher.nameHit(text, threshold: screening.threshold)
+            screening.matcher.nameHit(form: form(of: name, text), threshold: screening.threshold)
         }
+    }
+
+    /// The form of the name whose bytes are `name` (and text `text`): the last one's again
+    /// when it is the same name.
+    private func form(of name: UnsafeBufferPointer<UInt8>, _ text: String) -> NameMatcher.Form {
+        if let lastForm, lastForm.name.elementsEqual(name) { return lastForm.form }
+        let form = NameMatcher.Form(tokens: NameMatcher.normalizedTokens(text))
+        lastForm = (Array(name), form)
+        return form
     }
 
     /// The list entry one identifier is (``NameMatcher/identifierHit(_:)`` of it alone).
