@@ -51,10 +51,12 @@ final class ScreeningCache {
     /// threshold. Kept and dropped with the names.
     @exclusivity(unchecked) private var identifierTables: [Table] = []
 
-    /// The last name screened here and its form: a party is screened against one list after
-    /// another, and its form (normalised, about half the work of a name met for the first
-    /// time) does not depend on the list.
-    @exclusivity(unchecked) private var lastForm: (name: [UInt8], form: NameMatcher.Form)?
+    /// The last names screened here afresh and their forms: a record's parties are screened
+    /// against one list, then another, and a name's form (normalised: about half the work
+    /// of a name met for the first time) does not depend on the list. A few, replaced in turn.
+    @exclusivity(unchecked) private var recentForms: [(name: [UInt8], form: NameMatcher.Form)] = []
+    @exclusivity(unchecked) private var nextForm = 0
+    private static let formsKept = 16
 
     /// What the other workers of the run have screened, if shared.
     private let shared: SharedScreening?
@@ -72,12 +74,17 @@ final class ScreeningCache {
         }
     }
 
-    /// The form of the name whose bytes are `name` (and text `text`): the last one's again
+    /// The form of the name whose bytes are `name` (and text `text`): a recent one's again
     /// when it is the same name.
     private func form(of name: UnsafeBufferPointer<UInt8>, _ text: String) -> NameMatcher.Form {
-        if let lastForm, lastForm.name.elementsEqual(name) { return lastForm.form }
+        for recent in recentForms where recent.name.elementsEqual(name) { return recent.form }
         let form = NameMatcher.Form(tokens: NameMatcher.normalizedTokens(text))
-        lastForm = (Array(name), form)
+        if recentForms.count < ScreeningCache.formsKept {
+            recentForms.append((Array(name), form))
+        } else {
+            recentForms[nextForm] = (Array(name), form)
+            nextForm = (nextForm + 1) % ScreeningCache.formsKept
+        }
         return form
     }
 
