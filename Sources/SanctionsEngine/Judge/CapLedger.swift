@@ -128,7 +128,7 @@ public struct CapLedger: Sendable {
             // The kind and date are read once, when both are in.
             var open: (kind: RecordKind, date: Day)?
             var mayHoldKP: Bool?
-            let members = TopLevelScan.members(line, keys: LineFilter.keys) { found in
+            return TopLevelScan.withMembers(line, keys: LineFilter.keys, enough: { found in
                 if open == nil {
                     guard case .string(let kindText) = found[0] else { return false }
                     guard let kind = RecordKind.named(utf8: UnsafeBufferPointer(rebasing: line[kindText])) else { return true }
@@ -143,8 +143,14 @@ public struct CapLedger: Sendable {
                 let holdsKP = mayHoldKP ?? TopLevelScan.mayHoldKP(line)
                 mayHoldKP = holdsKP
                 return !holdsKP && !mayCount(kind: open.kind, date: open.date, directions: Evaluator.Directions(toDPRK: .no, fromDPRK: .no))
+            }) { members in
+                guard let members else { return true }
+                return mayCount(line, members)
             }
-            guard let members else { return true }
+        }
+
+        /// ``mayCount(_:)`` once the scan has read the line's members (by ``keys``).
+        private func mayCount(_ line: UnsafeBufferPointer<UInt8>, _ members: UnsafeBufferPointer<TopLevelScan.Member>) -> Bool {
             guard case .string(let kindText) = members[0], let kind = RecordKind.named(utf8: UnsafeBufferPointer(rebasing: line[kindText])),
                   case .string(let dateText) = members[1], let date = Day(utf8: UnsafeBufferPointer(rebasing: line[dateText])),
                   mayCount(kind: kind, date: date)

@@ -21,15 +21,32 @@ enum TopLevelScan {
         case other
     }
 
-
     /// The members named `keys` of the top-level object on this line, or nil when unsure.
     /// After each member named in `keys` is read, `enough` is asked whether those found so
     /// far (the rest `.absent` until read) settle what the caller wants to know; the scan then
     /// stops there and returns them, reading no further (nor checking the rest of the line).
     static func members(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString],
-                        enough: ([Member]) -> Bool = { _ in false }) -> [Member]? {
-        guard keys.count <= 64 else { return nil }
-        var found = [Member](repeating: .absent, count: keys.count)
+                        enough: (UnsafeBufferPointer<Member>) -> Bool = { _ in false }) -> [Member]? {
+        withMembers(line, keys: keys, enough: enough) { $0.map(Array.init) }
+    }
+
+    /// ``members(_:keys:enough:)`` handed to `body` in memory of the call's own (no array
+    /// per line: the caps' first pass scans every line); `body`'s answer is returned.
+    static func withMembers<Result>(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString],
+                                    enough: (UnsafeBufferPointer<Member>) -> Bool = { _ in false },
+                                    _ body: (UnsafeBufferPointer<Member>?) -> Result) -> Result {
+        guard keys.count <= 64 else { return body(nil) }
+        return withUnsafeTemporaryAllocation(of: Member.self, capacity: keys.count) { found in
+            found.initialize(repeating: .absent)
+            defer { found.deinitialize() }
+            return body(scan(line, keys: keys, into: found, enough: enough) ? UnsafeBufferPointer(found) : nil)
+        }
+    }
+
+    /// Reads the members named `keys` into `found` (one each, `.absent` until read), asking
+    /// `enough` after each; false when unsure (see ``members(_:keys:enough:)``).
+    private static func scan(_ line: UnsafeBufferPointer<UInt8>, keys: [StaticString], into found: UnsafeMutableBufferPointer<Member>,
+                             enough: (UnsafeBufferPointer<Member>) -> Bool) -> Bool {
         var seen: UInt64 = 0
         var index = 0
         let count = line.count
@@ -98,29 +115,29 @@ enum TopLevelScan {
         }
 
         skipSpace()
-        guard index < count, line[index] == UInt8(ascii: "{") else { return nil }
+        guard index < count, line[index] == UInt8(ascii: "{") else { return false }
         index += 1
         skipSpace()
-        if index < count, line[index] == UInt8(ascii: "}") { return found }
+        if index < count, line[index] == UInt8(ascii: "}") { return true }
         while true {
             skipSpace()
-            guard let (keyRange, keyEscaped) = string() else { return nil }
+            guard let (keyRange, keyEscaped) = string() else { return false }
             // A key written with escapes might be one asked for.
-            if keyEscaped { return nil }
+            if keyEscaped { return false }
             skipSpace()
-            guard index < count, line[index] == UInt8(ascii: ":") else { return nil }
+            guard index < count, line[index] == UInt8(ascii: ":") else { return false }
             index += 1
             skipSpace()
-            guard index < count else { return nil }
+            guard index < count else { return false }
             if let slot = keys.firstIndex(where: { matches(keyRange, $0) }) {
-                if seen & (1 << UInt64(slot)) != 0 { return nil }
+                if seen & (1 << UInt64(slot)) != 0 { return false }
                 seen |= 1 << UInt64(slot)
                 switch line[index] {
                 case UInt8(ascii: "\""):
-                    guard let (range, escaped) = string(), !escaped else { return nil }
+                    guard let (range, escaped) = string(), !escaped else { return false }
                     found[slot] = .string(range)
                 case UInt8(ascii: "n"):
-                    guard skipValue() else { return nil }
+                    guard skipValue() else { return false }
                     found[slot] = .absent
                 case UInt8(ascii: "["):
                     index += 1
@@ -131,34 +148,34 @@ enum TopLevelScan {
                     } else {
                         while true {
                             skipSpace()
-                            guard index < count else { return nil }
+                            guard index < count else { return false }
                             if line[index] == UInt8(ascii: "\"") {
-                                guard let (range, escaped) = string(), !escaped else { return nil }
+                                guard let (range, escaped) = string(), !escaped else { return false }
                                 elements.append(range)
                             } else {
-                                guard skipValue() else { return nil }
+                                guard skipValue() else { return false }
                                 elements.append(nil)
                             }
                             skipSpace()
-                            guard index < count else { return nil }
+                            guard index < count else { return false }
                             if line[index] == UInt8(ascii: "]") { index += 1; break }
-                            guard line[index] == UInt8(ascii: ",") else { return nil }
+                            guard line[index] == UInt8(ascii: ",") else { return false }
                             index += 1
                         }
                     }
                     found[slot] = .strings(elements)
                 default:
-                    guard skipValue() else { return nil }
+                    guard skipValue() else { return false }
                     found[slot] = .other
                 }
-                if enough(found) { return found }
+                if enough(UnsafeBufferPointer(found)) { return true }
             } else {
-                guard skipValue() else { return nil }
+                guard skipValue() else { return false }
             }
             skipSpace()
-            guard index < count else { return nil }
-            if line[index] == UInt8(ascii: "}") { return found }
-            guard line[index] == UInt8(ascii: ",") else { return nil }
+            guard index < count else { return false }
+            if line[index] == UInt8(ascii: "}") { return true }
+            guard line[index] == UInt8(ascii: ",") else { return false }
             index += 1
         }
     }
