@@ -254,6 +254,8 @@ final class Reasoner<Node: RecordNode> {
         if scope.atRecordRoot {
             switch path.special {
             case .periodEnd:
+                // A node that cannot hold it has its conditions on `period_end` evaluated on a
+                // value (``impliedEvaluation(_:_:)``) before a path is resolved.
                 return [Candidate(path: "period_end", value: Node.implied(.string(truths.periodEnd.description)), parent: nil)]
             case .origin where root.member(static: "origin") == nil:
                 return resolve(.from, in: scope, fanOutLeaf: fanOutLeaf)
@@ -326,20 +328,20 @@ final class Reasoner<Node: RecordNode> {
     }
 
     /// Each direction's evaluation, once worked out: the record's rules ask the same two.
-    private var toDPRK: Evaluation?
-    private var fromDPRK: Evaluation?
+    private var flowToDPRK: Evaluation?
+    private var flowFromDPRK: Evaluation?
 
     private func flowDirection(_ direction: String) -> Evaluation {
         switch direction {
         case "to_dprk":
-            if let toDPRK { return toDPRK }
+            if let flowToDPRK { return flowToDPRK }
             let evaluation = evaluateDirection(direction)
-            toDPRK = evaluation
+            flowToDPRK = evaluation
             return evaluation
         case "from_dprk":
-            if let fromDPRK { return fromDPRK }
+            if let flowFromDPRK { return flowFromDPRK }
             let evaluation = evaluateDirection(direction)
-            fromDPRK = evaluation
+            flowFromDPRK = evaluation
             return evaluation
         default:
             return evaluateDirection(direction)
