@@ -219,45 +219,36 @@ public struct CapLedger: Sendable {
     static func entries(for record: Record, rules: [Rule], key: Key) -> [Entry] {
         // One evaluator for every cap: it depends on the record alone.
         var evaluator: Evaluator?
-        let entries = CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
+        return CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
             let recordEvaluator = evaluator ?? Evaluator(record: record)
             evaluator = recordEvaluator
-            return CapLedger.entry(root: record.value, id: record.id, date: record.date, truths: recordEvaluator.truths,
-                                   rule: rule, cap: cap, key: key) { condition, item, prefix in
-                let scope = item.map { Evaluator.Scope(value: $0, prefix: prefix) }
-                return (scope.map { recordEvaluator.evaluate(condition, in: $0) } ?? recordEvaluator.evaluate(condition)).missing
-            }
+            return CapLedger.entry(root: record.value, id: record.id, date: record.date, reasons: recordEvaluator.reasons,
+                                   rule: rule, cap: cap, key: key)
         }
-        return entries ?? []
     }
 
-    /// ``entries(for:rules:key:)`` of a record judged on its document; nil when a condition
-    /// of a cap is unknown for it and the facts it lacks cannot be named on the document
-    /// (``TruthEvaluator/missingFacts(_:in:atRoot:prefix:)``): they are then worked out on its value.
-    static func entries(for record: DocumentRecord, rules: [Rule], key: Key) -> [Entry]? {
-        var truths: TruthEvaluator<DocumentNode>?
+    /// ``entries(for:rules:key:)`` of a record judged on its document: the same entries, the
+    /// facts an unknown condition lacks named on the document (`DocumentTests` compares them).
+    static func entries(for record: DocumentRecord, rules: [Rule], key: Key) -> [Entry] {
+        var reasons: Reasoner<DocumentNode>?
         return CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
-            let evaluator = truths ?? TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
-                                                     cache: nil, directions: record.directions)
-            truths = evaluator
-            return CapLedger.entry(root: record.root, id: record.id, date: record.date, truths: evaluator,
-                                   rule: rule, cap: cap, key: key) { condition, item, prefix in
-                evaluator.missingFacts(condition, in: item ?? record.root, atRoot: item == nil, prefix: prefix)?.missing
-            }
+            let reasoner = reasons ?? Reasoner(TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
+                                                              cache: nil, directions: record.directions))
+            reasons = reasoner
+            return CapLedger.entry(root: record.root, id: record.id, date: record.date, reasons: reasoner,
+                                   rule: rule, cap: cap, key: key)
         }
     }
 
     /// The entries `entry` gives for each cap of `rules` that covers the kind and date, in
-    /// order; nil as soon as `entry` cannot work one out (it returns nil).
-    private static func entries(kind: RecordKind, date: Day, rules: [Rule],
-                                _ entry: (Rule, Cap) -> Entry??) -> [Entry]? {
+    /// order (nil from `entry`: the record counts for nothing toward that cap).
+    private static func entries(kind: RecordKind, date: Day, rules: [Rule], _ entry: (Rule, Cap) -> Entry?) -> [Entry] {
         var entries: [Entry] = []
         for rule in rules {
             // A cap runs over the periods its paragraph sets, which may outlast the rule's
             // per-record window (2375 para. 14's cap ran to 31 December 2017).
             guard let cap = rule.cap, rule.appliesTo.contains(kind), cap.periods.contains(where: { $0.covers(date) }) else { continue }
-            guard let found = entry(rule, cap) else { return nil }
-            if let found { entries.append(found) }
+            if let found = entry(rule, cap) { entries.append(found) }
         }
         return entries
     }
@@ -265,16 +256,14 @@ public struct CapLedger: Sendable {
     /// The capped rules, in rulebook order (a ``Judged/rule`` is a position in it).
     var cappedRules: [Rule] { rules }
 
-    /// The record's contribution to one cap: `.some(nil)` when it counts for nothing; nil
-    /// when a condition is unknown and `missing` cannot name the facts it lacks (it returns nil).
-    /// Whether the record and each item count is decided without reasons; `missing` works them
-    /// out where that is unknown, for the record (`item` nil) or an item at `prefix`.
-    private static func entry<Node: RecordNode>(
-        root: Node, id: String, date: Day, truths: TruthEvaluator<Node>, rule: Rule, cap: Cap, key: Key,
-        missing: (_ condition: Condition, _ item: Node?, _ prefix: String) -> [MissingFact]?
-    ) -> Entry?? {
+    /// The record's contribution to one cap; nil when it counts for nothing. Whether the
+    /// record and each item count is decided without reasons; where that is unknown, the
+    /// facts it lacks are named by the reasoned evaluation (of the record, or of the item).
+    private static func entry<Node: RecordNode>(root: Node, id: String, date: Day, reasons: Reasoner<Node>,
+                                                rule: Rule, cap: Cap, key: Key) -> Entry? {
+        let truths = reasons.truths
         let countsTruth = cap.counts.map(truths.truth) ?? .yes
-        if countsTruth == .no { return .some(nil) }
+        if countsTruth == .no { return nil }
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
         // In the order the cap gives them: the missing facts come out in the same order every run.
@@ -283,14 +272,12 @@ public struct CapLedger: Sendable {
             measures.append(measure)
         }
         if let counts = cap.counts, countsTruth == .unknown {
-            guard let lacking = missing(counts, nil, "") else { return nil }
-            unknown += lacking.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
+            unknown += reasons.evaluate(counts).missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
             uncounted = Set(measures)
         }
         var amounts: [String: Double] = [:]
         var counted = false
         var position = -1
-        var incomplete = false
         let goods = root.member(static: "goods")
         _ = goods.flatMap { $0.isArray ? $0 : nil }?.forEachElement { item in
             position += 1
@@ -298,11 +285,7 @@ public struct CapLedger: Sendable {
             if itemTruth == .no { return true }
             let prefix = "goods[\(position)]"
             if itemTruth == .unknown {
-                guard let lacking = missing(cap.items, item, prefix) else {
-                    incomplete = true
-                    return false
-                }
-                unknown += lacking.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
+                unknown += reasons.evaluate(cap.items, in: Reasoner.Scope(value: item, prefix: prefix)).missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
                 uncounted = Set(measures)
                 return true
             }
@@ -343,8 +326,7 @@ public struct CapLedger: Sendable {
             }
             return true
         }
-        if incomplete { return nil }
-        guard counted || !unknown.isEmpty else { return .some(nil) }
+        guard counted || !unknown.isEmpty else { return nil }
         return Entry(rule: rule.id, source: key.source, index: key.index, recordID: id, date: date,
                      amounts: amounts, unknown: unknown, uncounted: uncounted)
     }

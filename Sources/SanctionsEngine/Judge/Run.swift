@@ -151,27 +151,21 @@ public struct Run: Sendable {
                 // Most records are judged on their line's document, without building values;
                 // the rest from their value: lines outside the document's plain subset and
                 // invalid records. A record that may count toward a cap (streaming) has its
-                // supplies worked out on its document (the facts an unknown condition lacks
-                // included), or on its value when those facts cannot be named on the document.
+                // supplies worked out on its document, the facts an unknown condition lacks
+                // included.
                 let key = ranks.isEmpty ? nil : CapLedger.Key(source: ranks[batch.input], index: batch.firstIndex + offset)
                 if judgesDocuments, case .jsonLine(let range, let line) = unit,
                    let (judged, supplies) = chunk.bytes.withUnsafeBufferPointer({ bytes in
-                       worker.documents.read(UnsafeBufferPointer(rebasing: bytes[range])) { root -> (RecordResult, [CapLedger.Entry]?)? in
+                       worker.documents.read(UnsafeBufferPointer(rebasing: bytes[range])) { root -> (RecordResult, [CapLedger.Entry])? in
                            guard let record = DocumentRecord(root: root, line: line) else { return nil }
                            let result = engine.assess(record, cache: worker.cache, detail: detail)
                            guard streaming, let key, filter.mayCount(record) else { return (result, []) }
-                           // Nil: worked out on the value below.
                            return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
                        } ?? nil
                    }) {
                     var result = judged
                     if let key, !streaming { result = result.adding(capFindings[key].map { judge.finding($0, parts: capParts) }) }
-                    var entries = supplies ?? []
-                    if let key, supplies == nil, case .success(let value) = chunk.record(unit).value,
-                       let record = try? Record(value: value, line: line) {
-                        entries = CapLedger.entries(for: record, rules: cappedRules, key: key)
-                    }
-                    results.append(entries.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, entries))
+                    results.append(supplies.isEmpty ? .rendered(result.outcome, render(result)) : .capped(result, supplies))
                     continue
                 }
                 let raw = chunk.record(unit)
@@ -232,12 +226,9 @@ public struct Run: Sendable {
                         Run.supplies(UnsafeBufferPointer(rebasing: bytes[range]), documents: documents, filter: filter,
                                      rules: counting.cappedRules, key: key)
                     }
-                    switch supplies {
-                    case .some(nil): continue
-                    case .some(let entries?):
-                        counting.add(entries)
+                    if let supplies {
+                        counting.add(supplies)
                         continue
-                    case nil: break
                     }
                 }
                 let raw = chunk.record(unit)
@@ -252,22 +243,19 @@ public struct Run: Sendable {
         counting.finish(deliver: keep)
     }
 
-    /// What a JSON line's record supplies toward the caps, when known without its value:
-    /// `.some(.none)` when it cannot count, its entries when they are worked out on its
-    /// document, nil when its value is needed. The filter's scan of the top level rules most
-    /// lines out by kind, date and direction; the rest are decided on their document (an
-    /// invalid record counts for nothing; `LineFilter.mayCount` of its `DocumentRecord`
-    /// weighs the caps' `counts` too), else (outside the document's subset, or facts a cap's
-    /// unknown condition lacks that the document cannot name) on their value.
+    /// What a JSON line's record supplies toward the caps, when known without its value
+    /// (none when it cannot count); nil when its value is needed. The filter's scan of the
+    /// top level rules most lines out by kind, date and direction; the rest are decided on
+    /// their document (an invalid record counts for nothing; `LineFilter.mayCount` of its
+    /// `DocumentRecord` weighs the caps' `counts` too), else (outside the document's subset)
+    /// on their value.
     static func supplies(_ line: UnsafeBufferPointer<UInt8>, documents: DocumentReader, filter: CapLedger.LineFilter,
-                         rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]?? {
-        guard filter.mayCount(line) else { return .some(nil) }
-        let found = documents.read(line) { root -> [CapLedger.Entry]?? in
-            guard let record = DocumentRecord(root: root, line: 0) else { return .some(nil) }
-            guard filter.mayCount(record) else { return .some(nil) }
-            return CapLedger.entries(for: record, rules: rules, key: key).map { .some($0) }
+                         rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]? {
+        guard filter.mayCount(line) else { return [] }
+        return documents.read(line) { root -> [CapLedger.Entry] in
+            guard let record = DocumentRecord(root: root, line: 0), filter.mayCount(record) else { return [] }
+            return CapLedger.entries(for: record, rules: rules, key: key)
         }
-        return found ?? nil
     }
 
     /// A record assessed on a worker: rendered, or (streaming caps) waiting for its cap

@@ -550,13 +550,12 @@ import Testing
         #expect(held > 1_000)
     }
 
-    /// Where the document names the facts a condition lacks (every condition of every rule,
-    /// exemption and cap, and each goods item of a cap), it names the reasoned evaluation's:
-    /// the same truth, and the same missing facts in the same order and words. The caps'
-    /// supplies rely on it; where it cannot name them it says so (nil), and the value decides.
+    /// The reasoned evaluation on a document (every condition of every rule, exemption and
+    /// cap, and each goods item of a cap) is the one on the value: the same truth, facts and
+    /// missing facts, in the same order and words. The caps' supplies rely on it.
     @Test func missingFactsOnADocumentAreTheReasonedEvaluationsFacts() throws {
         let rulebook = try #require(FastPathTests.rulebook)
-        var named = 0, unknown = 0, left = 0
+        var named = 0, unknown = 0
         var lines = try DocumentTests.workload()
         for rule in rulebook.rules {
             for (example, _) in rule.examples.all {
@@ -569,15 +568,13 @@ import Testing
             let reasoned = Evaluator(record: record)
             document.withRoot { root in
                 guard let header = DocumentRecord(root: root, line: line) else { return }
-                let nodes = TruthEvaluator(root: root, date: header.date, periodEnd: header.periodEnd, cache: nil,
-                                           directions: header.directions)
+                let nodes = Reasoner(TruthEvaluator(root: root, date: header.date, periodEnd: header.periodEnd, cache: nil,
+                                                    directions: header.directions))
                 func compare(_ condition: Condition, _ node: DocumentNode, _ scope: Evaluator.Scope, _ name: String) {
-                    guard let found = nodes.missingFacts(condition, in: node, atRoot: scope.atRecordRoot, prefix: scope.prefix) else {
-                        left += 1
-                        return
-                    }
+                    let found = nodes.evaluate(condition, in: Reasoner.Scope(value: node, prefix: scope.prefix))
                     let expected = reasoned.evaluate(condition, in: scope)
                     #expect(found.truth == expected.truth, "\(name) on \(record.id)")
+                    #expect(found.facts == expected.facts, "\(name) on \(record.id)")
                     #expect(found.missing == expected.missing, "\(name) on \(record.id)")
                     named += 1
                     if found.truth == .unknown { unknown += 1 }
@@ -599,10 +596,9 @@ import Testing
                 }
             }
         }
-        // Most conditions are named on the document, hundreds of them unknown; some are left.
+        // Every condition is evaluated on the document, hundreds of them unknown.
         #expect(named > 50_000)
         #expect(unknown > 500)
-        #expect(left > 0)
     }
 
     @Test func truthsOnTheRuleExamplesAsDocumentsAreTheirTruthsAsValues() throws {
@@ -815,19 +811,16 @@ import Testing
             let supplies = bytes.withUnsafeBufferPointer {
                 Run.supplies($0, documents: documents, filter: filter, rules: ledger.cappedRules, key: key)
             }
-            switch supplies {
-            case .some(nil): #expect(mayCount == false && entries.isEmpty, "line \(line)")
-            case .some(let found?):
-                #expect(mayCount == true, "line \(line)")
-                #expect(found == entries, "line \(line)")
-                onDocument += found.isEmpty ? 0 : 1
-            case nil: #expect(mayCount == true, "line \(line)")
-            }
+            // Every workload line is in the document's subset: its supplies come from its document.
+            let found = try #require(supplies, "line \(line)")
+            #expect(found == entries, "line \(line)")
+            if mayCount == false { #expect(found.isEmpty, "line \(line)") }
+            onDocument += found.isEmpty ? 0 : 1
         }
         #expect(counted > 50)
         // Most records of the workload that count leave their direction unknown (vessel events
         // without `to`): the facts they lack are named on their document too.
-        #expect(onDocument * 10 > counted * 9, "\(onDocument) of \(counted) counted on their document")
+        #expect(onDocument == counted, "\(onDocument) of \(counted) counted on their document")
         #expect(passedOver > 1_000)
     }
 
