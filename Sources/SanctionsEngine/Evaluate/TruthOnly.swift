@@ -101,12 +101,20 @@ final class TruthEvaluator<Node: RecordNode> {
     /// A condition on `period_end` (a fact the record implies, not a member it gives), when
     /// this kind of node cannot hold it: decided on a ``Value``. Nil for any other path.
     private func impliedTruth(_ condition: Condition, _ path: FieldPath) -> Truth? {
-        guard path.special == .periodEnd, Node.implied(.null) == nil else { return nil }
+        guard path.special == .periodEnd else { return nil }
+        return impliedTruth(condition)
+    }
+
+    /// A condition at the root on `period_end`, decided on a ``Value`` when this kind of
+    /// node cannot hold that fact; nil when it can (the condition is then evaluated on it).
+    func impliedTruth(_ condition: Condition) -> Truth? {
+        guard Node.implied(.null) == nil else { return nil }
         let values = TruthEvaluator<Value>(root: .null, date: date, periodEnd: periodEnd, cache: cache, directions: directions)
         return values.truth(condition, in: .null, atRoot: true)
     }
 
-    private func truth(_ test: FieldTest, in node: Node, atRoot: Bool) -> Truth {
+    /// The truth of a field test on the values its path leads to from `node`.
+    func truth(_ test: FieldTest, in node: Node, atRoot: Bool) -> Truth {
         if atRoot, test.path.special == .flow { return flowTruth(test) }
         switch test.quick.kind {
         case .exists, .missing:
@@ -152,11 +160,16 @@ final class TruthEvaluator<Node: RecordNode> {
     /// record gives, exact before fuzzy, then the higher score. Returns the name that matched
     /// (`nil` for an identifier). Names and identifiers are looked up by their bytes.
     func bestMatch(for party: Node, _ screening: Screening) -> (NameMatch, Node?)? {
+        bestMatch(for: party, members: party.party, screening)
+    }
+
+    /// ``bestMatch(for:_:)`` given the party's ``RecordNode/party`` members, read once for
+    /// every list it is screened against.
+    func bestMatch(for party: Node, members: PartyMembers<Node>, _ screening: Screening) -> (NameMatch, Node?)? {
         let matcher = screening.matcher
         if let found = party.withStringBytes({ nameHit($0, screening) }) {
             return found.map { (matcher.result($0, date: date), party) }
         }
-        let members = party.party
         if members.imo != nil || members.mmsi != nil || members.identifiers != nil {
             var identifierHit: NameMatcher.NameHit?
             // The first identifier on the list, in the order given: IMO, MMSI, the rest.

@@ -23,11 +23,16 @@ public struct Engine: Sendable {
         let skippedDirections: UInt16
         /// The rule's parts of its findings as the result stream writes them.
         let json: RuleJSON
+        /// The rule's condition, and each exemption's, compiled for the truth alone.
+        let program: TruthProgram
+        let exemptionPrograms: [TruthProgram]
 
         init(_ rule: Rule) {
             self.rule = rule
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             json = RuleJSON(rule)
+            program = TruthProgram(rule.condition)
+            exemptionPrograms = rule.exemptions.map { TruthProgram($0.condition) }
         }
 
         /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
@@ -122,7 +127,7 @@ public struct Engine: Sendable {
                 guard let finding = judge(by: box, with: evaluator.reasons) else { continue }
                 findings.append(finding)
             case .verdicts:
-                guard let verdict = verdict(by: box.rule, with: evaluator.truths) else { continue }
+                guard let verdict = verdict(by: box, with: evaluator.truths) else { continue }
                 findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
             }
         }
@@ -144,12 +149,12 @@ public struct Engine: Sendable {
             guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { continue }
             switch detail {
             case .reasons:
-                guard truths.truth(box.rule.condition) != .no else { continue }
+                guard truths.truth(box.program) != .no else { continue }
                 let reasoner = reasons ?? Reasoner(truths)
                 reasons = reasoner
                 if let finding = judge(by: box, with: reasoner, mayFire: true) { findings.append(finding) }
             case .verdicts:
-                guard let verdict = verdict(by: box.rule, with: truths) else { continue }
+                guard let verdict = verdict(by: box, with: truths) else { continue }
                 findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
             }
         }
@@ -253,17 +258,18 @@ public struct Engine: Sendable {
 
     /// The verdict ``judge(_:by:)`` reaches for `rule`, which covers the
     /// record, without the reasons: nil when its condition fails.
-    private func verdict<Node: RecordNode>(by rule: borrowing Rule, with truths: TruthEvaluator<Node>) -> Verdict? {
-        let truth = truths.truth(rule.condition)
+    private func verdict<Node: RecordNode>(by box: RuleBox, with truths: TruthEvaluator<Node>) -> Verdict? {
+        let truth = truths.truth(box.program)
         if truth == .no { return nil }
+        let rule = box.rule
         var undecided = false
         switch Engine.windDownStatus(of: rule, date: truths.date, record: truths.root) {
         case .applied?: return .exempt
         case .undecided?: undecided = true
         case nil: break
         }
-        for exemption in rule.exemptions {
-            switch truths.truth(exemption.condition) {
+        for exemption in box.exemptionPrograms {
+            switch truths.truth(exemption) {
             case .yes: return .exempt
             case .unknown: undecided = true
             case .no: break

@@ -53,6 +53,79 @@ import Testing
         #expect(held > 1_000)
     }
 
+    /// Every condition a rule evaluates: its own, its exemptions', its cap's `counts`.
+    static func conditions(of rule: Rule) -> [Condition] {
+        var conditions = [rule.condition] + rule.exemptions.map(\.condition)
+        if let counts = rule.cap?.counts { conditions.append(counts) }
+        return conditions
+    }
+
+    @Test func aCompiledConditionIsAsTrueAsTheConditionOnValuesAndDocuments() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let programs = rulebook.rules.map { rule in FastPathTests.conditions(of: rule).map { ($0, TruthProgram($0)) } }
+        var compared = 0, held = 0
+        for record in try FastPathTests.records() {
+            let plain = Evaluator(record: record)
+            let cached = Evaluator(record: record, cache: ScreeningCache())
+            for (rule, conditions) in zip(rulebook.rules, programs) where rule.appliesTo.contains(record.kind) {
+                for (condition, program) in conditions {
+                    let reference = plain.evaluate(condition).truth
+                    #expect(plain.truths.truth(program) == reference, "\(rule.id) on \(record.id)")
+                    #expect(cached.truths.truth(program) == reference, "\(rule.id) on \(record.id), cached")
+                    compared += 1
+                    if reference != .no { held += 1 }
+                }
+            }
+        }
+        // On documents (where `period_end` is read from a value): the workload's lines.
+        let cache = ScreeningCache()
+        var onDocuments = 0, heldOnDocuments = 0
+        for (bytes, line) in try DocumentTests.workload() {
+            let document = try #require(Document(bytes), "line \(line)")
+            let record = try Record(value: bytes.withUnsafeBufferPointer { try JSONParser.parse($0) }, line: line)
+            let values = Evaluator(record: record)
+            document.withRoot { root in
+                guard let header = DocumentRecord(root: root, line: line) else {
+                    Issue.record("line \(line): no document record")
+                    return
+                }
+                let truths = TruthEvaluator(root: root, date: header.date, periodEnd: header.periodEnd, cache: cache,
+                                            directions: header.directions)
+                for (rule, conditions) in zip(rulebook.rules, programs) where rule.appliesTo.contains(record.kind) {
+                    for (condition, program) in conditions {
+                        let reference = values.evaluate(condition).truth
+                        #expect(truths.truth(program) == reference, "\(rule.id) on line \(line)")
+                        onDocuments += 1
+                        if reference != .no { heldOnDocuments += 1 }
+                    }
+                }
+            }
+        }
+        #expect(compared > 50_000 && onDocuments > 20_000)
+        #expect(held > 1_000 && heldOnDocuments > 1_000)
+    }
+
+    @Test func aCompiledAnyScreensEachPathOnceForAllItsLists() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let rule = try #require(rulebook.rules.first { $0.id == "DPRK-ASSET-FREEZE-PARTIES-1718" })
+        guard case .any(let children) = rule.condition else {
+            Issue.record("the asset freeze is no longer an any of screenings")
+            return
+        }
+        var paths: [FieldPath] = []
+        for child in children {
+            guard case .screen(let path, _) = child else { continue }
+            if !paths.contains(path) { paths.append(path) }
+        }
+        let program = TruthProgram(rule.condition)
+        let screens = program.steps.filter { $0.operation == .screen }
+        // One step per path, holding all its lists, in the order the paths first appear.
+        #expect(screens.count == paths.count && paths.count < children.count)
+        #expect(screens.map { program.paths[Int($0.operand)] } == paths)
+        #expect(screens.reduce(0) { $0 + Int($1.count) } == children.count)
+        #expect(program.steps.first?.operation == .any && program.steps.first?.end == Int32(program.steps.count))
+    }
+
     @Test func screeningThroughACacheFindsWhatScreeningAfreshFinds() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let engine = Engine(rulebook: rulebook)

@@ -1,0 +1,226 @@
+/// A rule's condition compiled for ``TruthEvaluator``: its nodes in one flat array in the
+/// order a walk meets them, each step knowing where its subtree ends, the tests, paths and
+/// screenings it names kept beside it by position.
+///
+/// The truth it gives is the truth of the condition it was compiled from (`FastPathTests`
+/// compares them rule by rule and record by record), with less work a record: walking
+/// the steps takes no payload out of an `indirect enum` (each one a retain and a release),
+/// and the screenings of one `any` that screen the same path (a party against the entity
+/// list, then against the list of individuals) visit its parties once, reading each
+/// party's names once for all the lists.
+final class TruthProgram: Sendable {
+    enum Operation: UInt8, Sendable {
+        /// Children: the steps from the next one to ``Step/end``, each ending where the
+        /// next begins.
+        case all, any
+        /// One child, the next step.
+        case not
+        /// The path ``Step/operand``; one child, the next step, evaluated on each element.
+        case some
+        /// The test ``Step/operand``.
+        case test
+        /// The path ``Step/operand`` screened against the screenings
+        /// `screenings[extra ..< extra + count]`: the truth of their `any`.
+        case screen
+        /// A condition on `period_end` at the record's root, ``implied`` ``Step/operand``:
+        /// decided on a value when the node cannot hold that fact, else by the next step.
+        case implied
+    }
+
+    struct Step: Sendable {
+        let operation: Operation
+        /// The position after this step and everything inside it.
+        var end: Int32
+        /// The test, path or implied condition this step names, by position.
+        let operand: Int32
+        /// For ``Operation/screen``: the first of its screenings, and how many.
+        let extra: Int32
+        let count: Int32
+    }
+
+    let steps: [Step]
+    let tests: [FieldTest]
+    let paths: [FieldPath]
+    let screenings: [Screening]
+    /// The conditions on `period_end` at the root, as written: see ``Operation/implied``.
+    let implied: [Condition]
+
+    init(_ condition: Condition) {
+        var compiler = Compiler()
+        compiler.compile(condition, atRoot: true)
+        steps = compiler.steps
+        tests = compiler.tests
+        paths = compiler.paths
+        screenings = compiler.screenings
+        implied = compiler.implied
+    }
+
+    /// Builds the steps and what they name.
+    private struct Compiler {
+        var steps: [Step] = []
+        var tests: [FieldTest] = []
+        var paths: [FieldPath] = []
+        var screenings: [Screening] = []
+        var implied: [Condition] = []
+
+        /// Appends the steps of `condition`; `atRoot` when its paths are read from the record's
+        /// root (else from an element of a `some`).
+        mutating func compile(_ condition: Condition, atRoot: Bool) {
+            if atRoot, let path = Compiler.path(of: condition), path.special == .periodEnd {
+                let position = begin(.implied, operand: implied.count)
+                implied.append(condition)
+                compileNode(condition, atRoot: atRoot)
+                steps[position].end = Int32(steps.count)
+                return
+            }
+            compileNode(condition, atRoot: atRoot)
+        }
+
+        private mutating func compileNode(_ condition: Condition, atRoot: Bool) {
+            switch condition {
+            case .all(let children):
+                let position = begin(.all)
+                for child in children { compile(child, atRoot: atRoot) }
+                steps[position].end = Int32(steps.count)
+            case .any(let children):
+                let position = begin(.any)
+                // The screenings of one path, in the order first met, as one step.
+                var grouped: [FieldPath: [Screening]] = [:]
+                for child in children {
+                    if case .screen(let path, let screening) = child, !(atRoot && path.special == .periodEnd) {
+                        grouped[path, default: []].append(screening)
+                    }
+                }
+                var done: Set<FieldPath> = []
+                for child in children {
+                    if case .screen(let path, _) = child, let group = grouped[path] {
+                        guard done.insert(path).inserted else { continue }
+                        screen(path, group)
+                    } else {
+                        compile(child, atRoot: atRoot)
+                    }
+                }
+                steps[position].end = Int32(steps.count)
+            case .not(let child):
+                let position = begin(.not)
+                compile(child, atRoot: atRoot)
+                steps[position].end = Int32(steps.count)
+            case .some(let path, let child):
+                let position = begin(.some, operand: paths.count)
+                paths.append(path)
+                compile(child, atRoot: false)
+                steps[position].end = Int32(steps.count)
+            case .test(let test):
+                _ = begin(.test, operand: tests.count)
+                tests.append(test)
+            case .screen(let path, let screening):
+                screen(path, [screening])
+            }
+        }
+
+        private mutating func screen(_ path: FieldPath, _ group: [Screening]) {
+            let position = begin(.screen, operand: paths.count, extra: screenings.count, count: group.count)
+            paths.append(path)
+            screenings += group
+            steps[position].end = Int32(steps.count)
+        }
+
+        /// Appends a step ending right after itself (its caller moves the end past its children).
+        private mutating func begin(_ operation: Operation, operand: Int = 0, extra: Int = 0, count: Int = 0) -> Int {
+            steps.append(Step(operation: operation, end: Int32(steps.count + 1), operand: Int32(operand),
+                              extra: Int32(extra), count: Int32(count)))
+            return steps.count - 1
+        }
+
+        /// The path a `some`, test or screening reads from where it stands.
+        private static func path(of condition: Condition) -> FieldPath? {
+            switch condition {
+            case .some(let path, _), .screen(let path, _): return path
+            case .test(let test): return test.path
+            case .all, .any, .not: return nil
+            }
+        }
+    }
+}
+
+extension TruthEvaluator {
+    /// The truth of the condition `program` was compiled from, on the record.
+    func truth(_ program: TruthProgram) -> Truth {
+        program.steps.withUnsafeBufferPointer { steps in
+            truth(program, steps, at: 0, in: root, atRoot: true)
+        }
+    }
+
+    private func truth(_ program: TruthProgram, _ steps: UnsafeBufferPointer<TruthProgram.Step>, at position: Int,
+                       in node: Node, atRoot: Bool) -> Truth {
+        let step = steps[position]
+        switch step.operation {
+        case .all:
+            var result = Truth.yes
+            var child = position + 1
+            while child < Int(step.end) {
+                switch truth(program, steps, at: child, in: node, atRoot: atRoot) {
+                case .no: return .no
+                case .unknown: result = .unknown
+                case .yes: break
+                }
+                child = Int(steps[child].end)
+            }
+            return result
+        case .any:
+            var result = Truth.no
+            var child = position + 1
+            while child < Int(step.end) {
+                switch truth(program, steps, at: child, in: node, atRoot: atRoot) {
+                case .yes: return .yes
+                case .unknown: result = .unknown
+                case .no: break
+                }
+                child = Int(steps[child].end)
+            }
+            return result
+        case .not:
+            return truth(program, steps, at: position + 1, in: node, atRoot: atRoot).negated
+        case .some:
+            var result = Truth.no
+            visit(program.paths[Int(step.operand)], in: node, atRoot: atRoot, fanOutLeaf: true) { element, _ in
+                guard let element else {
+                    result = .unknown
+                    return true
+                }
+                switch truth(program, steps, at: position + 1, in: element, atRoot: false) {
+                case .yes:
+                    result = .yes
+                    return false
+                case .unknown: result = .unknown
+                case .no: break
+                }
+                return true
+            }
+            return result
+        case .test:
+            return truth(program.tests[Int(step.operand)], in: node, atRoot: atRoot)
+        case .screen:
+            let screenings = program.screenings[Int(step.extra)..<Int(step.extra + step.count)]
+            var result = Truth.no
+            visit(program.paths[Int(step.operand)], in: node, atRoot: atRoot, fanOutLeaf: true) { party, _ in
+                guard let party else { return true }
+                let members = party.party
+                for screening in screenings {
+                    guard let (match, _) = bestMatch(for: party, members: members, screening) else { continue }
+                    if match.listedAfterDate { continue }
+                    if match.isExact {
+                        result = .yes
+                        return false
+                    }
+                    result = .unknown
+                }
+                return true
+            }
+            return result
+        case .implied:
+            if let implied = impliedTruth(program.implied[Int(step.operand)]) { return implied }
+            return truth(program, steps, at: position + 1, in: node, atRoot: atRoot)
+        }
+    }
+}
