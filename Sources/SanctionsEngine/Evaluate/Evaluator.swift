@@ -53,10 +53,10 @@ final class Evaluator {
         for evaluation in evaluations {
             switch evaluation.truth {
             case .yes: return Evaluation(truth: .yes, facts: evaluation.facts, missing: [], citations: evaluation.citations)
-            case .no: falseFacts += evaluation.facts
+            case .no: falseFacts.append(adopting: evaluation.facts)
             case .unknown:
                 unknown = true
-                missing += evaluation.missing
+                missing.append(adopting: evaluation.missing)
             }
         }
         return unknown ? Evaluation(truth: .unknown, facts: [], missing: missing)
@@ -119,12 +119,12 @@ final class Reasoner<Node: RecordNode> {
                 switch evaluation.truth {
                 case .no: return Evaluation(truth: .no, facts: evaluation.facts, missing: [])
                 case .yes:
-                    result.facts += evaluation.facts
-                    result.citations += evaluation.citations
+                    result.facts.append(adopting: evaluation.facts)
+                    result.citations.append(adopting: evaluation.citations)
                 case .unknown:
                     unknown = true
-                    result.facts += evaluation.facts
-                    result.missing += evaluation.missing
+                    result.facts.append(adopting: evaluation.facts)
+                    result.missing.append(adopting: evaluation.missing)
                 }
             }
             if unknown { result.truth = .unknown }
@@ -317,9 +317,9 @@ final class Reasoner<Node: RecordNode> {
         for direction in test.flowDirections {
             let evaluation = flowDirection(direction.lowercased)
             switch evaluation.truth {
-            case .yes: truth = .yes; facts += evaluation.facts
-            case .unknown: if truth != .yes { truth = .unknown }; missing += evaluation.missing
-            case .no: facts += evaluation.facts
+            case .yes: truth = .yes; facts.append(adopting: evaluation.facts)
+            case .unknown: if truth != .yes { truth = .unknown }; missing.append(adopting: evaluation.missing)
+            case .no: facts.append(adopting: evaluation.facts)
             }
         }
         if negate { truth = truth.negated }

@@ -36,3 +36,12 @@ struct Evaluation: Sendable {
 
     static let empty = Evaluation(truth: .yes, facts: [], missing: [])
 }
+
+extension Array {
+    /// `self += other`, taking `other`'s storage instead when this is empty: an evaluation
+    /// joins its children's facts, most of them into an empty list, which would otherwise
+    /// allocate and copy every time.
+    mutating func append(adopting other: [Element]) {
+        if isEmpty { self = other } else { self += other }
+    }
+}

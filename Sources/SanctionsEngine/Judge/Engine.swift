@@ -241,7 +241,7 @@ public struct Engine: Sendable {
         var exemption = applied
         if applied == nil {
             // The exemptions that might apply are what could still clear the record.
-            missing += undecided.flatMap(\.missing)
+            for note in undecided { missing.append(adopting: note.missing) }
             exemption = undecided.first
         }
         let citations = rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
