@@ -356,15 +356,15 @@ public struct Engine: Sendable {
         text.reserveCapacity(256)
         for segment in template.segments {
             switch segment {
-            case .text(let piece): text += piece.utf8
+            case .text(let piece): Engine.append(piece, to: &text)
             case .field(let path):
                 if path.special == .flow {
-                    text += (because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)").utf8
+                    Engine.append(because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)", to: &text)
                     continue
                 }
                 if path.special == .periodEnd {
                     // A fact the record implies: its one value, which a document cannot hold.
-                    text += reasons.truths.periodEnd.description.utf8
+                    Engine.append(reasons.truths.periodEnd.description, to: &text)
                     continue
                 }
                 // One value (most placeholders): it is the one to show, whatever the conditions
@@ -376,7 +376,10 @@ public struct Engine: Sendable {
                     return count < 2
                 }
                 if count == 1 {
-                    text += (only?.displayText ?? "(not given)").utf8
+                    // A text's own bytes when it has them (a document's), else as shown.
+                    if only?.withStringBytes({ text.append(contentsOf: $0) }) == nil {
+                        Engine.append(only?.displayText ?? "(not given)", to: &text)
+                    }
                     continue
                 }
                 let candidates = reasons.resolve(path, in: Reasoner.Scope(value: root, prefix: ""), fanOutLeaf: false)
@@ -390,10 +393,16 @@ public struct Engine: Sendable {
                 }
                 let chosen = matching.isEmpty ? candidates : matching
                 let values = chosen.compactMap { $0.value?.displayText }
-                text += (values.isEmpty ? "(not given)" : values.joined(separator: ", ")).utf8
+                Engine.append(values.isEmpty ? "(not given)" : values.joined(separator: ", "), to: &text)
             }
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends the text's UTF-8 bytes at once (appending its `utf8` view goes a byte at a time).
+    private static func append(_ piece: String, to text: inout [UInt8]) {
+        var piece = piece
+        piece.withUTF8 { text.append(contentsOf: $0) }
     }
 
     /// `goods[1].hs` → [`goods[1]`]; nested lists give one prefix per level.
