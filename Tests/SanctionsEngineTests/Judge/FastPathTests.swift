@@ -105,6 +105,65 @@ import Testing
         #expect(held > 1_000 && heldOnDocuments > 1_000)
     }
 
+    /// Conditions the bundled rules do not write: screenings of one path at two thresholds
+    /// among other children, inside `not` and `some`, and tests of `period_end` at the root
+    /// and inside an `any`: compiled, each is as true as written, on values and documents.
+    @Test func aCompiledConditionKeepsItsTruthWhereScreeningsAreGrouped() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let screens = """
+            any:
+              - {screen: parties, against: un-1718-entities, threshold: 0.9}
+              - {field: to, equals: KP}
+              - {screen: parties, against: un-1718-individuals, threshold: 0.9}
+              - {screen: vessel, against: un-1718-vessels, threshold: 0.9}
+              - {screen: parties, against: un-1718-entities, threshold: 0.6}
+            """
+        let indented = screens.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        let conditions = try [
+            screens,
+            "not:\n" + screens.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"),
+            "some: goods\nwhere:\n  any:\n    - {field: hs, in_hs: [refined-petroleum]}\n    - {field: period_end, on_or_after: 2019-01-01}",
+            "all:\n  - {field: period_end, on_or_after: 2019-01-01}\n  - any:\n" + indented.split(separator: "\n").dropFirst().map { "  " + $0 }.joined(separator: "\n"),
+            "any:\n  - {field: period_end, before: 2018-06-01}\n  - {screen: parties, against: un-1718-entities, threshold: 0.9}",
+        ].map { try compileCondition($0, rulebook: rulebook) }
+        let lines = [
+            record(#""to":"KP","parties":[{"name":"KOMID"},{"name":"Korea Minning Development Trading Corp"}]"#),
+            record(#""to":"CN","date_to":"2019-03-01","parties":["Ocean Maritime Management Co., Ltd.",{"name":"ACME"}],"vessel":{"name":"CHON MA SAN"}"#),
+            record(#""to":"CN","parties":[{"name":"Golden Star Trading"}],"goods":[{"hs":"2710"},{"hs":"0101"}]"#),
+            record(#""to":"CN","parties":[{"name":"Korea Minning Development Trading Corp"}]"#),
+            record(#""parties":[{"role":"seller"}],"date_to":"2018-04-01","goods":[{"hs":"0101"}]"#),
+            record(#""to":"VN","parties":[{"name":"KOREA MINING DEVELOPMENT TRADING CORPORATION","aliases":["KOMID"]}]"#, date: "2005-01-01"),
+            record(""),
+        ]
+        var compared = 0, held = 0
+        var screened: Set<String> = []
+        for (line, text) in lines.enumerated() {
+            let bytes = Array(text.utf8)
+            let document = try #require(Document(bytes), "\(text)")
+            let record = try Record(json: text)
+            let values = Evaluator(record: record)
+            for (position, condition) in conditions.enumerated() {
+                let reference = values.evaluate(condition).truth
+                let program = TruthProgram(condition)
+                #expect(values.truths.truth(program) == reference, "\(text)")
+                let onDocument = document.withRoot { root -> Truth? in
+                    guard let header = DocumentRecord(root: root, line: line) else { return nil }
+                    return TruthEvaluator(root: root, date: header.date, periodEnd: header.periodEnd, cache: ScreeningCache(),
+                                          directions: header.directions).truth(program)
+                }
+                #expect(onDocument == reference, "\(text)")
+                if position == 0 { screened.insert("\(reference)") }
+                compared += 1
+                if reference != .no { held += 1 }
+            }
+        }
+        // Each outcome is reached, and the screenings of parties are one step per threshold group.
+        #expect(held > 5 && compared - held > 5)
+        #expect(screened == ["yes", "unknown", "no"])
+        let grouped = TruthProgram(conditions[0])
+        #expect(grouped.steps.filter { $0.operation == .screen }.map(\.count) == [3, 1])
+    }
+
     @Test func aCompiledAnyScreensEachPathOnceForAllItsLists() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let rule = try #require(rulebook.rules.first { $0.id == "DPRK-ASSET-FREEZE-PARTIES-1718" })
