@@ -9,6 +9,30 @@ public enum RecordReader {
         try read(LineSource(path: path), format: format, file: path, body)
     }
 
+    /// Reads every line of a JSON Lines file (`-` for standard input) into the flat tape
+    /// most records are judged on (a document: no dictionary, string or number built) and
+    /// returns how many lines were read so, and how many fell outside its plain subset (or
+    /// were not valid JSON) and would be parsed in full instead: what `sanctions bench
+    /// --parsers` times beside the full parser. Throws the reader's `InputError` for a file
+    /// that cannot be read.
+    public static func readDocuments(path: String) throws -> (documents: Int, others: Int) {
+        let reader = DocumentReader()
+        var documents = 0, others = 0
+        try readChunks(path: path, format: .jsonl, records: 512, bytes: 4 << 20) { chunk in
+            chunk.bytes.withUnsafeBufferPointer { bytes in
+                for unit in chunk.units {
+                    guard case .jsonLine(let range, _) = unit,
+                          reader.read(UnsafeBufferPointer(rebasing: bytes[range]), { $0.kind == .object }) == true else {
+                        others += 1
+                        continue
+                    }
+                    documents += 1
+                }
+            }
+        }
+        return (documents, others)
+    }
+
     /// Reads records from text already in memory (tests, the library API).
     public static func read(text: String, format: RecordFormat, _ body: (RawRecord) throws -> Void) throws {
         try read(bytes: Array(text.utf8), format: format, body)

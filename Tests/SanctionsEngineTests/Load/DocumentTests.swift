@@ -294,6 +294,29 @@ import Testing
         #expect(DocumentTests.outsideLines.contains { $0.line.contains("\\u0069") })
     }
 
+    /// What `bench --parsers` times: every line of a file read as a document, those outside
+    /// the plain subset (or not JSON, or no object) counted apart; blank lines are no record.
+    @Test func readingAFilesDocumentsCountsTheLinesOutsideTheSubsetApart() throws {
+        let inside = try DocumentTests.workload().prefix(300).map { String(decoding: $0.bytes, as: UTF8.self) }
+        // Blank lines are no record, and a line break would split a line in two.
+        let outside = DocumentTests.outsideLines.map(\.line).filter { line in
+            !line.contains("\n") && !line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+        } + ["[1,2]", "\"text\""]
+        var lines: [String] = []
+        for (position, line) in inside.enumerated() {
+            lines.append(line)
+            if position < outside.count { lines.append(outside[position]) }
+            if position % 50 == 0 { lines.append("") }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("documents-\(UUID().uuidString).jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let counted = try RecordReader.readDocuments(path: path)
+        #expect(counted.documents == inside.count)
+        #expect(counted.others == min(outside.count, inside.count))
+        #expect(throws: (any Error).self) { try RecordReader.readDocuments(path: path + ".missing") }
+    }
+
     /// The root's members are found through its index by name (one slot per length and end
     /// bytes, shared by some names): every member present, and every name absent, is found
     /// or not as the value has it, names sharing a slot included.
