@@ -64,10 +64,26 @@ public struct Cap: Sendable {
     let counts: Condition?
     /// Goods items whose quantity or value counts.
     let items: Condition
+    /// `counts` and `items` compiled for their truth alone.
+    let countsProgram: TruthProgram?
+    let itemsProgram: TruthProgram
     public let conversions: [Conversion]
     public let periods: [Period]
     /// Percentages of a limit at which a notice is given (e.g. 75, 90, 95).
     public let alerts: [Double]
+
+    init(title: String?, citations: [Citation], counts: Condition?, items: Condition, conversions: [Conversion],
+         periods: [Period], alerts: [Double]) {
+        self.title = title
+        self.citations = citations
+        self.counts = counts
+        self.items = items
+        countsProgram = counts.map(TruthProgram.init)
+        itemsProgram = TruthProgram(items)
+        self.conversions = conversions
+        self.periods = periods
+        self.alerts = alerts
+    }
 
     /// Factor to convert `from` into `to`: the rule's conversions, then the engine's own.
     func factor(from: String, to: String) -> Double? {

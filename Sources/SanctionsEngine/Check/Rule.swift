@@ -25,6 +25,8 @@ public struct Rule: Sendable, Identifiable {
     /// Record kinds the rule applies to, in the order the file gives them.
     public var appliesTo: [RecordKind] { storage.appliesTo }
     var condition: Condition { storage.condition }
+    /// The condition compiled for its truth alone, once per rule.
+    var program: TruthProgram { storage.program }
     public var exemptions: [Exemption] { storage.exemptions }
     /// `violation` or `notice`.
     public var verdict: Verdict { storage.verdict }
@@ -51,6 +53,7 @@ public struct Rule: Sendable, Identifiable {
         let inForce: InForce
         let appliesTo: [RecordKind]
         let condition: Condition
+        let program: TruthProgram
         let exemptions: [Exemption]
         let verdict: Verdict
         let message: MessageTemplate
@@ -72,6 +75,7 @@ public struct Rule: Sendable, Identifiable {
             self.inForce = inForce
             self.appliesTo = appliesTo
             self.condition = condition
+            program = TruthProgram(condition)
             self.exemptions = exemptions
             self.verdict = verdict
             self.message = message
@@ -134,8 +138,20 @@ public struct Exemption: Sendable {
     public let citations: [Citation]
     public let note: String?
     let condition: Condition
+    /// The condition compiled for its truth alone.
+    let program: TruthProgram
     /// Where the exemption starts in the rule file.
     public let position: SourcePosition
+
+    init(id: String, title: String, citations: [Citation], note: String?, condition: Condition, position: SourcePosition) {
+        self.id = id
+        self.title = title
+        self.citations = citations
+        self.note = note
+        self.condition = condition
+        program = TruthProgram(condition)
+        self.position = position
+    }
 }
 
 /// Records a rule carries as its own specification: the test suite and `sanctions test`

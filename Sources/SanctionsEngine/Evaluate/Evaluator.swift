@@ -24,11 +24,6 @@ final class Evaluator {
     /// The truth of `condition` on the record, without its reasons.
     func truth(_ condition: Condition) -> Truth { truths.truth(condition) }
 
-    /// The truth of `condition` with paths resolved from `value` (the record when `atRoot`).
-    func truth(_ condition: Condition, in value: Value, atRoot: Bool) -> Truth {
-        truths.truth(condition, in: value, atRoot: atRoot)
-    }
-
     /// The truth of `condition` on the record with its reasons.
     func evaluate(_ condition: Condition) -> Evaluation { reasons.evaluate(condition) }
 

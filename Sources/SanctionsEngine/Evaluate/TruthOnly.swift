@@ -29,88 +29,11 @@ final class TruthEvaluator<Node: RecordNode> {
         self.directions = directions ?? Evaluator.Directions(of: root)
     }
 
-    /// The truth of `condition` on the record.
+    /// The truth of `condition` on the record, compiled afresh (``TruthProgram``): for a
+    /// condition asked once. The engine asks each rule's program, compiled when the rule
+    /// was loaded, instead.
     func truth(_ condition: Condition) -> Truth {
-        truth(condition, in: root, atRoot: true)
-    }
-
-    /// The truth of `condition` with paths resolved from `node` (the record when `atRoot`,
-    /// else one list element inside `some`).
-    func truth(_ condition: Condition, in node: Node, atRoot: Bool) -> Truth {
-        switch condition {
-        case .all(let children):
-            var result = Truth.yes
-            for child in children {
-                switch truth(child, in: node, atRoot: atRoot) {
-                case .no: return .no
-                case .unknown: result = .unknown
-                case .yes: break
-                }
-            }
-            return result
-        case .any(let children):
-            var result = Truth.no
-            for child in children {
-                switch truth(child, in: node, atRoot: atRoot) {
-                case .yes: return .yes
-                case .unknown: result = .unknown
-                case .no: break
-                }
-            }
-            return result
-        case .not(let child):
-            return truth(child, in: node, atRoot: atRoot).negated
-        case .some(let path, let child):
-            if atRoot, let implied = impliedTruth(condition, path) { return implied }
-            var result = Truth.no
-            visit(path, in: node, atRoot: atRoot, fanOutLeaf: true) { element, _ in
-                guard let element else {
-                    result = .unknown
-                    return true
-                }
-                switch truth(child, in: element, atRoot: false) {
-                case .yes:
-                    result = .yes
-                    return false
-                case .unknown: result = .unknown
-                case .no: break
-                }
-                return true
-            }
-            return result
-        case .test(let test):
-            if atRoot, let implied = impliedTruth(condition, test.path) { return implied }
-            return truth(test, in: node, atRoot: atRoot)
-        case .screen(let path, let screening):
-            if atRoot, let implied = impliedTruth(condition, path) { return implied }
-            var result = Truth.no
-            visit(path, in: node, atRoot: atRoot, fanOutLeaf: true) { party, _ in
-                guard let party, let (match, _) = bestMatch(for: party, screening) else { return true }
-                if match.listedAfterDate { return true }
-                if match.isExact {
-                    result = .yes
-                    return false
-                }
-                result = .unknown
-                return true
-            }
-            return result
-        }
-    }
-
-    /// A condition on `period_end` (a fact the record implies, not a member it gives), when
-    /// this kind of node cannot hold it: decided on a ``Value``. Nil for any other path.
-    private func impliedTruth(_ condition: Condition, _ path: FieldPath) -> Truth? {
-        guard path.special == .periodEnd else { return nil }
-        return impliedTruth(condition)
-    }
-
-    /// A condition at the root on `period_end`, decided on a ``Value`` when this kind of
-    /// node cannot hold that fact; nil when it can (the condition is then evaluated on it).
-    func impliedTruth(_ condition: Condition) -> Truth? {
-        guard Node.implied(.null) == nil else { return nil }
-        let values = TruthEvaluator<Value>(root: .null, date: date, periodEnd: periodEnd, cache: cache, directions: directions)
-        return values.truth(condition, in: .null, atRoot: true)
+        truth(TruthProgram(condition))
     }
 
     /// The truth of a field test on the values its path leads to from `node`.

@@ -22,8 +22,9 @@ final class TruthProgram: Sendable {
         /// The path ``Step/operand`` screened against the screenings
         /// `screenings[extra ..< extra + count]`: the truth of their `any`.
         case screen
-        /// A condition on `period_end` at the record's root, ``implied`` ``Step/operand``:
-        /// decided on a value when the node cannot hold that fact, else by the next step.
+        /// A condition on `period_end` at the record's root, compiled apart as ``implied``
+        /// ``Step/operand``: decided on a value when the node cannot hold that fact, else by
+        /// the next step.
         case implied
     }
 
@@ -42,12 +43,24 @@ final class TruthProgram: Sendable {
     let tests: [FieldTest]
     let paths: [FieldPath]
     let screenings: [Screening]
-    /// The conditions on `period_end` at the root, as written: see ``Operation/implied``.
-    let implied: [Condition]
+    /// The conditions on `period_end` at the root, each compiled on its own to be decided
+    /// on a value: see ``Operation/implied``.
+    let implied: [TruthProgram]
 
-    init(_ condition: Condition) {
+    /// `condition` compiled, its paths read from the record's root.
+    convenience init(_ condition: Condition) {
+        self.init(condition, checkingImplied: true)
+    }
+
+    /// `checkingImplied: false` for a condition on `period_end` compiled to be decided on a
+    /// value, which holds that fact (no `implied` step around it).
+    private init(_ condition: Condition, checkingImplied: Bool) {
         var compiler = Compiler()
-        compiler.compile(condition, atRoot: true)
+        if checkingImplied {
+            compiler.compile(condition, atRoot: true)
+        } else {
+            compiler.compileNode(condition, atRoot: true)
+        }
         steps = compiler.steps
         tests = compiler.tests
         paths = compiler.paths
@@ -61,14 +74,14 @@ final class TruthProgram: Sendable {
         var tests: [FieldTest] = []
         var paths: [FieldPath] = []
         var screenings: [Screening] = []
-        var implied: [Condition] = []
+        var implied: [TruthProgram] = []
 
         /// Appends the steps of `condition`; `atRoot` when its paths are read from the record's
         /// root (else from an element of a `some`).
         mutating func compile(_ condition: Condition, atRoot: Bool) {
             if atRoot, let path = Compiler.path(of: condition), path.special == .periodEnd {
                 let position = begin(.implied, operand: implied.count)
-                implied.append(condition)
+                implied.append(TruthProgram(condition, checkingImplied: false))
                 compileNode(condition, atRoot: atRoot)
                 steps[position].end = Int32(steps.count)
                 return
@@ -76,7 +89,7 @@ final class TruthProgram: Sendable {
             compileNode(condition, atRoot: atRoot)
         }
 
-        private mutating func compileNode(_ condition: Condition, atRoot: Bool) {
+        mutating func compileNode(_ condition: Condition, atRoot: Bool) {
             switch condition {
             case .all(let children):
                 let position = begin(.all)
@@ -146,9 +159,23 @@ final class TruthProgram: Sendable {
 extension TruthEvaluator {
     /// The truth of the condition `program` was compiled from, on the record.
     func truth(_ program: TruthProgram) -> Truth {
+        truth(program, in: root, atRoot: true)
+    }
+
+    /// The truth of the condition `program` was compiled from, with paths resolved from
+    /// `node` (the record when `atRoot`, else one list element: a cap's goods item).
+    func truth(_ program: TruthProgram, in node: Node, atRoot: Bool) -> Truth {
         program.steps.withUnsafeBufferPointer { steps in
-            truth(program, steps, at: 0, in: root, atRoot: true)
+            truth(program, steps, at: 0, in: node, atRoot: atRoot)
         }
+    }
+
+    /// A condition at the root on `period_end`, decided on a ``Value`` when this kind of
+    /// node cannot hold that fact; nil when it can (the condition is then evaluated on it).
+    private func impliedTruth(_ program: TruthProgram) -> Truth? {
+        guard Node.implied(.null) == nil else { return nil }
+        let values = TruthEvaluator<Value>(root: .null, date: date, periodEnd: periodEnd, cache: cache, directions: directions)
+        return values.truth(program)
     }
 
     private func truth(_ program: TruthProgram, _ steps: UnsafeBufferPointer<TruthProgram.Step>, at position: Int,

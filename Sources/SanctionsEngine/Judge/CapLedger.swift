@@ -101,7 +101,7 @@ public struct CapLedger: Sendable {
             let kinds: UInt64
             let days: [(from: Int, until: Int)]
             let skipped: UInt16
-            let counts: Condition?
+            let counts: TruthProgram?
 
             func covers(kind: RecordKind, date: Day) -> Bool {
                 kinds & (1 << UInt64(kind.ordinal)) != 0 && days.contains { $0.from <= date.number && date.number <= $0.until }
@@ -113,7 +113,7 @@ public struct CapLedger: Sendable {
                 rule.cap.map { cap in
                     Filter(kinds: rule.appliesTo.reduce(0) { $0 | 1 << UInt64($1.ordinal) },
                            days: cap.periods.map { ($0.from.number, $0.until?.number ?? Int.max) },
-                           skipped: cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0, counts: cap.counts)
+                           skipped: cap.counts.map(Engine.RuleBox.skippedDirections(of:)) ?? 0, counts: cap.countsProgram)
                 }
             }
         }
@@ -262,7 +262,7 @@ public struct CapLedger: Sendable {
     private static func entry<Node: RecordNode>(root: Node, id: String, date: Day, reasons: Reasoner<Node>,
                                                 rule: Rule, cap: Cap, key: Key) -> Entry? {
         let truths = reasons.truths
-        let countsTruth = cap.counts.map(truths.truth) ?? .yes
+        let countsTruth = cap.countsProgram.map(truths.truth) ?? .yes
         if countsTruth == .no { return nil }
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
@@ -281,7 +281,7 @@ public struct CapLedger: Sendable {
         let goods = root.member(static: "goods")
         _ = goods.flatMap { $0.isArray ? $0 : nil }?.forEachElement { item in
             position += 1
-            let itemTruth = truths.truth(cap.items, in: item, atRoot: false)
+            let itemTruth = truths.truth(cap.itemsProgram, in: item, atRoot: false)
             if itemTruth == .no { return true }
             let prefix = "goods[\(position)]"
             if itemTruth == .unknown {

@@ -23,7 +23,8 @@ public struct Engine: Sendable {
         let skippedDirections: UInt16
         /// The rule's parts of its findings as the result stream writes them.
         let json: RuleJSON
-        /// The rule's condition, and each exemption's, compiled for the truth alone.
+        /// The rule's compiled condition and its exemptions', held here so that asking them
+        /// copies neither the rule nor its exemptions.
         let program: TruthProgram
         let exemptionPrograms: [TruthProgram]
 
@@ -31,8 +32,8 @@ public struct Engine: Sendable {
             self.rule = rule
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             json = RuleJSON(rule)
-            program = TruthProgram(rule.condition)
-            exemptionPrograms = rule.exemptions.map { TruthProgram($0.condition) }
+            program = rule.program
+            exemptionPrograms = rule.exemptions.map(\.program)
         }
 
         /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
@@ -221,7 +222,7 @@ public struct Engine: Sendable {
     private func judge<Node: RecordNode>(by rule: borrowing Rule, with reasons: Reasoner<Node>, mayFire: Bool = false,
                                          json: RuleJSON? = nil) -> Finding? {
         // The fast path: most rules fail most records, and their reasons are never shown.
-        guard mayFire || reasons.truths.truth(rule.condition) != .no else { return nil }
+        guard mayFire || reasons.truths.truth(rule.program) != .no else { return nil }
         let evaluation = reasons.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
@@ -326,7 +327,7 @@ public struct Engine: Sendable {
         }
         for (index, exemption) in rule.exemptions.enumerated() {
             // Most exemptions do not apply: their reasons are never shown.
-            if reasons.truths.truth(exemption.condition) == .no { continue }
+            if reasons.truths.truth(exemption.program) == .no { continue }
             let evaluation = reasons.evaluate(exemption.condition)
             let citationsJSON = json?.exemptionCitations[index]
             switch evaluation.truth {
