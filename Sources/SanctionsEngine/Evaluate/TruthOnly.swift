@@ -48,23 +48,33 @@ final class TruthEvaluator<Node: RecordNode> {
             }
             return Truth((test.quick.kind == .exists) == present)
         default:
-            var result = Truth.no
-            visit(test.path, in: node, atRoot: atRoot, fanOutLeaf: true) { found, parent in
-                guard let found else {
-                    result = .unknown
-                    return true
-                }
-                switch found.quickCheck(test) ?? Evaluator.check(test.test, found.value, parent: parent).0 {
-                case .yes:
-                    result = .yes
-                    return false
-                case .unknown: result = .unknown
-                case .no: break
-                }
+            return disjunction(over: test.path, in: node, atRoot: atRoot) { found, parent in
+                found.quickCheck(test) ?? Evaluator.check(test.test, found.value, parent: parent).0
+            }
+        }
+    }
+
+    /// Kleene "or" of `truth` over every value `path` leads to from `node` (with the object
+    /// holding it): yes at the first that holds; else unknown when one is unknown or a
+    /// value is missing; else no.
+    @inline(__always)
+    func disjunction(over path: FieldPath, in node: Node, atRoot: Bool, _ truth: (_ value: Node, _ parent: Node?) -> Truth) -> Truth {
+        var result = Truth.no
+        visit(path, in: node, atRoot: atRoot, fanOutLeaf: true) { found, parent in
+            guard let found else {
+                result = .unknown
                 return true
             }
-            return result
+            switch truth(found, parent) {
+            case .yes:
+                result = .yes
+                return false
+            case .unknown: result = .unknown
+            case .no: break
+            }
+            return true
         }
+        return result
     }
 
     /// The truth of a `flow` test: ``Evaluator/flow(_:)`` without its facts. Each direction

@@ -209,22 +209,9 @@ extension TruthEvaluator {
         case .not:
             return truth(program, steps, at: position + 1, in: node, atRoot: atRoot).negated
         case .some:
-            var result = Truth.no
-            visit(program.paths[Int(step.operand)], in: node, atRoot: atRoot, fanOutLeaf: true) { element, _ in
-                guard let element else {
-                    result = .unknown
-                    return true
-                }
-                switch truth(program, steps, at: position + 1, in: element, atRoot: false) {
-                case .yes:
-                    result = .yes
-                    return false
-                case .unknown: result = .unknown
-                case .no: break
-                }
-                return true
+            return disjunction(over: program.paths[Int(step.operand)], in: node, atRoot: atRoot) { element, _ in
+                truth(program, steps, at: position + 1, in: element, atRoot: false)
             }
-            return result
         case .test:
             return truth(program.tests[Int(step.operand)], in: node, atRoot: atRoot)
         case .screen:
