@@ -57,32 +57,55 @@ public struct Cap: Sendable {
         public let basis: String
     }
 
-    public let title: String?
+    /// The cap's own title, when it has one (its findings show the rule's otherwise).
+    public var title: String? { storage.title }
     /// The paragraph that sets the cap.
-    public let citations: [Citation]
+    public var citations: [Citation] { storage.citations }
     /// Records that count toward the cap (nil: every record the rule applies to).
-    let counts: Condition?
+    var counts: Condition? { storage.counts }
     /// Goods items whose quantity or value counts.
-    let items: Condition
+    var items: Condition { storage.items }
     /// `counts` and `items` compiled for their truth alone.
-    let countsProgram: TruthProgram?
-    let itemsProgram: TruthProgram
-    public let conversions: [Conversion]
-    public let periods: [Period]
+    var countsProgram: TruthProgram? { storage.countsProgram }
+    var itemsProgram: TruthProgram { storage.itemsProgram }
+    public var conversions: [Conversion] { storage.conversions }
+    public var periods: [Period] { storage.periods }
     /// Percentages of a limit at which a notice is given (e.g. 75, 90, 95).
-    public let alerts: [Double]
+    public var alerts: [Double] { storage.alerts }
+
+    /// The fields in one object: a cap is read for every record that may count toward it,
+    /// and copying one reference costs less than copying nine.
+    private final class Storage: Sendable {
+        let title: String?
+        let citations: [Citation]
+        let counts: Condition?
+        let items: Condition
+        let countsProgram: TruthProgram?
+        let itemsProgram: TruthProgram
+        let conversions: [Conversion]
+        let periods: [Period]
+        let alerts: [Double]
+
+        init(title: String?, citations: [Citation], counts: Condition?, items: Condition, conversions: [Conversion],
+             periods: [Period], alerts: [Double]) {
+            self.title = title
+            self.citations = citations
+            self.counts = counts
+            self.items = items
+            countsProgram = counts.map(TruthProgram.init)
+            itemsProgram = TruthProgram(items)
+            self.conversions = conversions
+            self.periods = periods
+            self.alerts = alerts
+        }
+    }
+
+    private let storage: Storage
 
     init(title: String?, citations: [Citation], counts: Condition?, items: Condition, conversions: [Conversion],
          periods: [Period], alerts: [Double]) {
-        self.title = title
-        self.citations = citations
-        self.counts = counts
-        self.items = items
-        countsProgram = counts.map(TruthProgram.init)
-        itemsProgram = TruthProgram(items)
-        self.conversions = conversions
-        self.periods = periods
-        self.alerts = alerts
+        storage = Storage(title: title, citations: citations, counts: counts, items: items, conversions: conversions,
+                          periods: periods, alerts: alerts)
     }
 
     /// Factor to convert `from` into `to`: the rule's conversions, then the engine's own.
