@@ -197,11 +197,18 @@ indirect enum Condition: Sendable {
 }
 
 /// Screening against a designation list: identifiers, then names, then a fuzzy score at
-/// or above the rule's threshold.
-struct Screening: Sendable {
+/// or above the rule's threshold. A class: every party of every record is screened through
+/// one, and copying one reference costs less than copying its members.
+final class Screening: Sendable {
     let matcher: NameMatcher
     let threshold: Double
     let describe: String?
+
+    init(matcher: NameMatcher, threshold: Double, describe: String?) {
+        self.matcher = matcher
+        self.threshold = threshold
+        self.describe = describe
+    }
 }
 
 /// A dotted path into a record, split once. Its texts are held in one storage object: a

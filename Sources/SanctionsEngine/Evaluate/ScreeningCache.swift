@@ -68,7 +68,7 @@ final class ScreeningCache {
 
     /// The list match of a name (given as its UTF-8 bytes) at the screening's threshold.
     func nameHit(utf8 name: UnsafeBufferPointer<UInt8>, _ screening: Screening) -> NameMatcher.NameHit? {
-        let table = self.table(for: screening, in: &tables, threshold: screening.threshold)
+        let table = self.table(for: screening.matcher, in: &tables, threshold: screening.threshold)
         return remembered(name, in: table, identifier: false) { text in
             screening.matcher.nameHit(form: form(of: name, text), threshold: screening.threshold)
         }
@@ -90,7 +90,7 @@ final class ScreeningCache {
 
     /// The list entry one identifier is (``NameMatcher/identifierHit(_:)`` of it alone).
     func identifierHit(utf8 identifier: UnsafeBufferPointer<UInt8>, _ matcher: NameMatcher) -> NameMatcher.NameHit? {
-        let table = self.table(for: Screening(matcher: matcher, threshold: 0, describe: nil), in: &identifierTables, threshold: 0)
+        let table = self.table(for: matcher, in: &identifierTables, threshold: 0)
         return remembered(identifier, in: table, identifier: true) { text in matcher.identifierHit([text]) }
     }
 
@@ -119,8 +119,8 @@ final class ScreeningCache {
         return entry.hit
     }
 
-    private func table(for screening: Screening, in tables: inout [Table], threshold: Double) -> Table {
-        let matcher = ObjectIdentifier(screening.matcher.tables)
+    private func table(for matcher: NameMatcher, in tables: inout [Table], threshold: Double) -> Table {
+        let matcher = ObjectIdentifier(matcher.tables)
         for table in tables where table.matcher == matcher && table.threshold == threshold { return table }
         let table = Table(matcher: matcher, threshold: threshold)
         tables.append(table)
