@@ -72,6 +72,9 @@ public struct Cap: Sendable {
     public var periods: [Period] { storage.periods }
     /// Percentages of a limit at which a notice is given (e.g. 75, 90, 95).
     public var alerts: [Double] { storage.alerts }
+    /// The measures of the cap's limits, each once, in the order the periods give them,
+    /// and whether each is a currency (counted by value) or a unit (by quantity).
+    var measures: [(name: String, isCurrency: Bool)] { storage.measures }
 
     /// The fields in one object: a cap is read for every record that may count toward it,
     /// and copying one reference costs less than copying nine.
@@ -85,6 +88,7 @@ public struct Cap: Sendable {
         let conversions: [Conversion]
         let periods: [Period]
         let alerts: [Double]
+        let measures: [(name: String, isCurrency: Bool)]
 
         init(title: String?, citations: [Citation], counts: Condition?, items: Condition, conversions: [Conversion],
              periods: [Period], alerts: [Double]) {
@@ -97,6 +101,11 @@ public struct Cap: Sendable {
             self.conversions = conversions
             self.periods = periods
             self.alerts = alerts
+            var measures: [(name: String, isCurrency: Bool)] = []
+            for measure in periods.flatMap({ $0.limits.map(\.measure) }) where !measures.contains(where: { $0.name == measure }) {
+                measures.append((measure, periods.contains { $0.limits.contains { $0.currency == measure } }))
+            }
+            self.measures = measures
         }
     }
 

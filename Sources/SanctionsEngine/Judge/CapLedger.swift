@@ -267,13 +267,10 @@ public struct CapLedger: Sendable {
         var unknown: [MissingFact] = []
         var uncounted: Set<String> = []
         // In the order the cap gives them: the missing facts come out in the same order every run.
-        var measures: [String] = []
-        for measure in cap.periods.flatMap({ $0.limits.map(\.measure) }) where !measures.contains(measure) {
-            measures.append(measure)
-        }
+        let measures = cap.measures
         if let counts = cap.counts, countsTruth == .unknown {
             unknown += reasons.evaluate(counts).missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
-            uncounted = Set(measures)
+            uncounted = Set(measures.map(\.name))
         }
         var amounts: [String: Double] = [:]
         var counted = false
@@ -286,12 +283,11 @@ public struct CapLedger: Sendable {
             let prefix = "goods[\(position)]"
             if itemTruth == .unknown {
                 unknown += reasons.evaluate(cap.items, in: Reasoner.Scope(value: item, prefix: prefix)).missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
-                uncounted = Set(measures)
+                uncounted = Set(measures.map(\.name))
                 return true
             }
             counted = true
-            for measure in measures {
-                let isCurrency = cap.periods.contains { $0.limits.contains { $0.currency == measure } }
+            for (measure, isCurrency) in measures {
                 if isCurrency {
                     guard let valueNode = item.member(static: "value"), case .number(let value) = valueNode.value else {
                         unknown.append(MissingFact(path: "\(prefix).value", need: "the cap in \(measure)"))
