@@ -23,8 +23,8 @@ final class TruthProgram: Sendable {
         /// `screenings[extra ..< extra + count]`: the truth of their `any`.
         case screen
         /// A condition on `period_end` at the record's root, compiled apart as ``implied``
-        /// ``Step/operand``: decided on a value when the node cannot hold that fact, else by
-        /// the next step.
+        /// ``Step/operand``: decided on a value when the node cannot hold that fact, else on
+        /// the node itself.
         case implied
     }
 
@@ -80,10 +80,8 @@ final class TruthProgram: Sendable {
         /// root (else from an element of a `some`).
         mutating func compile(_ condition: Condition, atRoot: Bool) {
             if atRoot, let path = Compiler.path(of: condition), path.special == .periodEnd {
-                let position = begin(.implied, operand: implied.count)
+                _ = begin(.implied, operand: implied.count)
                 implied.append(TruthProgram(condition, checkingImplied: false))
-                compileNode(condition, atRoot: atRoot)
-                steps[position].end = Int32(steps.count)
                 return
             }
             compileNode(condition, atRoot: atRoot)
@@ -233,8 +231,8 @@ extension TruthEvaluator {
             }
             return result
         case .implied:
-            if let implied = impliedTruth(program.implied[Int(step.operand)]) { return implied }
-            return truth(program, steps, at: position + 1, in: node, atRoot: atRoot)
+            let implied = program.implied[Int(step.operand)]
+            return impliedTruth(implied) ?? truth(implied, in: node, atRoot: atRoot)
         }
     }
 }
