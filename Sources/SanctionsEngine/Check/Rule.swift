@@ -236,15 +236,21 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         let components: [String]
         let utf8: [UInt8]
         let utf8Ends: [Int]
+        /// `suffixes[i]`: the components from the `i`th on, joined by dots.
+        let suffixes: [String]
 
         init(components: [String], utf8: [UInt8], utf8Ends: [Int]) {
             self.components = components
             self.utf8 = utf8
             self.utf8Ends = utf8Ends
+            suffixes = components.indices.map { components[$0...].joined(separator: ".") }
         }
     }
 
     var components: [String] { storage.components }
+    /// The components from the `level`th on, joined by dots (`goods.hs` from 0, `hs` from
+    /// 1): where a finding places a member that is absent, written once per path.
+    func suffix(from level: Int) -> String { storage.suffixes[level] }
     /// The components' UTF-8 bytes, one after another, and where each ends: what a
     /// ``DocumentNode`` looks members up by.
     var utf8: [UInt8] { storage.utf8 }
@@ -279,7 +285,7 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(components)
     }
 
-    var description: String { components.joined(separator: ".") }
+    var description: String { storage.suffixes.first ?? "" }
 }
 
 /// One test of one field (a class: conditions are walked for every record, and copying one

@@ -261,13 +261,16 @@ final class Reasoner<Node: RecordNode> {
             default: break
             }
         }
-        Reasoner.walk(path.components[...], scope.value, scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf, into: &result)
+        Reasoner.walk(path, level: 0, scope.value, scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf, into: &result)
         return result
     }
 
-    static func walk(_ components: ArraySlice<String>, _ node: Node, _ prefix: String, parent: Node?,
+    /// Appends the candidates `path` leads to from its `level`th component on, from `node`
+    /// at `prefix`.
+    static func walk(_ path: FieldPath, level: Int, _ node: Node, _ prefix: String, parent: Node?,
                      fanOutLeaf: Bool, into result: inout [Candidate]) {
-        guard let head = components.first else {
+        let components = path.components
+        guard level < components.count else {
             if fanOutLeaf, node.isArray {
                 var index = 0
                 _ = node.forEachElement { element in
@@ -283,18 +286,19 @@ final class Reasoner<Node: RecordNode> {
         if node.isArray {
             var index = 0
             _ = node.forEachElement { element in
-                walk(components, element, "\(prefix)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
+                walk(path, level: level, element, "\(prefix)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
                 index += 1
                 return true
             }
         } else if node.isObject {
+            let head = components[level]
             if let child = node.member(head) {
-                walk(components.dropFirst(), child, Evaluator.join(prefix, head), parent: node, fanOutLeaf: fanOutLeaf, into: &result)
+                walk(path, level: level + 1, child, Evaluator.join(prefix, head), parent: node, fanOutLeaf: fanOutLeaf, into: &result)
             } else {
-                result.append(Candidate(path: Evaluator.join(prefix, ([head] + components.dropFirst()).joined(separator: ".")), value: nil, parent: node))
+                result.append(Candidate(path: Evaluator.join(prefix, path.suffix(from: level)), value: nil, parent: node))
             }
         } else {
-            result.append(Candidate(path: Evaluator.join(prefix, components.joined(separator: ".")), value: nil, parent: nil))
+            result.append(Candidate(path: Evaluator.join(prefix, path.suffix(from: level)), value: nil, parent: nil))
         }
     }
 
