@@ -38,6 +38,12 @@ struct Assess: ParsableCommand {
     @Flag(help: "Write each finding's rule, verdict and cited paragraph only, without the message, facts, missing facts and exemption: for screening large inputs (about a third less CPU time, a sixth of the output). The outcomes and verdicts are those of a full run; explain a flagged record with 'sanctions explain'.")
     var brief = false
 
+    /// A result as written: JSON in its encoder, or text.
+    private enum Rendered: Sendable {
+        case json(JSONBytes)
+        case text([UInt8])
+    }
+
     func run() throws {
         let rulebook = try rules.load()
         let format = self.format ?? (Output.isTerminal ? .text : .jsonl)
@@ -47,24 +53,22 @@ struct Assess: ParsableCommand {
         // Each result is encoded on the thread that assessed it; here they are only written, in order.
         let brief = self.brief
         let totals = try inputs.perform(rulebook: rulebook, createState: true, keepsCapPoints: false,
-                                        detail: brief ? .verdicts : .reasons, render: { result -> [UInt8] in
+                                        detail: brief ? .verdicts : .reasons, render: { result -> Rendered in
             switch format {
             case .jsonl, .json:
+                // Handed on in the encoder's own room: copied once, into the output.
                 var json = JSONBytes(capacity: brief ? 256 : 2_048)
                 if brief { ResultJSON.writeBrief(result, to: &json) } else { ResultJSON.write(result, to: &json) }
-                return json.take()
-            case .text: return Array((brief ? TextReport.renderBrief(result) : TextReport.render(result)).utf8)
+                return .json(json)
+            case .text: return .text(Array((brief ? TextReport.renderBrief(result) : TextReport.render(result)).utf8))
             }
         }) { _, rendered in
-            switch format {
-            case .jsonl:
-                out.write(bytes: rendered)
-                out.write(byte: UInt8(ascii: "\n"))
-            case .json:
-                out.write(first ? "\n" : ",\n")
-                out.write(bytes: rendered)
-            case .text: out.write(bytes: rendered)
+            if format == .json { out.write(first ? "\n" : ",\n") }
+            switch rendered {
+            case .json(let json): out.write(json)
+            case .text(let text): out.write(bytes: text)
             }
+            if format == .jsonl { out.write(byte: UInt8(ascii: "\n")) }
             first = false
         }
         try inputs.save(totals.state)

@@ -111,6 +111,12 @@ struct OutputBuffer {
         if pending.count >= 1 << 16 { flush() }
     }
 
+    /// Writes what `json` holds, from its own room.
+    mutating func write(_ json: JSONBytes) {
+        json.withBytes { pending.append(contentsOf: $0) }
+        if pending.count >= 1 << 16 { flush() }
+    }
+
     mutating func write(byte: UInt8) {
         pending.append(byte)
         if pending.count >= 1 << 16 { flush() }

@@ -66,6 +66,12 @@ public struct JSONBytes: Sendable {
         storage = Storage(capacity: capacity)
     }
 
+    /// Calls `body` with what has been written, in place (``bytes`` copies it), and returns
+    /// what it returns. The buffer is valid only inside `body`.
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: storage.base, count: count))
+    }
+
     /// What has been written, leaving the encoder empty (its room kept for what comes next).
     public mutating func take() -> [UInt8] {
         let taken = bytes
