@@ -111,7 +111,10 @@ struct Document: Sendable {
             self.rootMembers = rootMembers
         }
 
+        /// Passes over white space (a workload line has none between its tokens: one test).
+        @inline(__always)
         mutating func skipSpace() {
+            guard index < count, bytes[index] <= 0x20 else { return }
             while index < count {
                 switch bytes[index] {
                 case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -163,8 +166,12 @@ struct Document: Sendable {
                 let found = ByteWords.equal(word, UInt8(ascii: "\"")) | ByteWords.equal(word, UInt8(ascii: "\\"))
                     | ByteWords.control(word) | ByteWords.nonASCII(word)
                 if found != 0 {
+                    // The first flagged byte ends the string when it is its quote.
                     index += ByteWords.firstFlagged(found)
-                    break
+                    guard bytes[index] == UInt8(ascii: "\"") else { return false }
+                    append(kind, start: start, length: index - start)
+                    index += 1
+                    return true
                 }
                 index += 8
             }
