@@ -146,6 +146,19 @@ import Testing
         #expect(match("Alpha Trading", on: "1990-01-01")?.listedAfterDate == false)
     }
 
+    @Test func anIdentifierOfDigitsAloneIsKeyedAsTheNormalisationKeysIt() {
+        // Taken as it is, without normalising: the same key, leading zeros and all.
+        for identifier in ["9393104", "8909575", "0123", "7", "636019825", "00000000000000000000"] {
+            #expect(NameMatcher.identifierKey(identifier) == NameMatcher.normalizedIdentifierKey(identifier))
+            #expect(NameMatcher.identifierKey(identifier) == identifier)
+        }
+        // Anything else is normalised.
+        #expect(NameMatcher.identifierKey("imo 8909575") == "8909575")
+        #expect(NameMatcher.identifierKey("IMO8909575") == "8909575")
+        #expect(NameMatcher.identifierKey(" 8909575") == "8909575")
+        #expect(NameMatcher.identifierKey("") == NameMatcher.normalizedIdentifierKey(""))
+    }
+
     @Test func theBundledListsMatchRealEntries() throws {
         let lists = try Rulebook.bundled().lists
         let vessels = NameMatcher(list: try #require(lists["un-1718-vessels"]))
