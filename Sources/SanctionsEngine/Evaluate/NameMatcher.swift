@@ -76,19 +76,35 @@ public struct NameMatcher: Sendable {
                     coreTokens.append(tokenScalars)
                 }
             }
-            self.key = key
-            scalars = key.unicodeScalars.map(\.value)
-            surnameFirst = surnamesFirst + others
-            self.coreTokens = coreTokens
-            core = coreTokens.flatMap { $0 }
-            self.surnames = surnames
-            self.numbers = numbers
             // Letters A-Z need no Unicode property lookup (most names are ASCII).
-            letters = key.utf8.allSatisfy { $0 < 0x80 }
+            let letters = key.utf8.allSatisfy { $0 < 0x80 }
                 ? key.utf8.count(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") })
                 : key.unicodeScalars.count(where: { $0.properties.isAlphabetic })
+            self.init(key: key, scalars: key.unicodeScalars.map(\.value), surnameFirst: surnamesFirst + others,
+                      coreTokens: coreTokens, core: coreTokens.flatMap { $0 }, surnames: surnames, numbers: numbers,
+                      letters: letters)
+        }
+
+        /// A form from its parts (the character counts worked out from them).
+        init(key: String, scalars: [UInt32], surnameFirst: [UInt32], coreTokens: [[UInt32]], core: [UInt32],
+             surnames: Set<String>, numbers: [String], letters: Int) {
+            self.key = key
+            self.scalars = scalars
+            self.surnameFirst = surnameFirst
+            self.coreTokens = coreTokens
+            self.core = core
+            self.surnames = surnames
+            self.numbers = numbers
+            self.letters = letters
             counts = CharacterCounts(scalars)
             coreCounts = CharacterCounts(core)
+        }
+
+        /// The form of `name`: from its bytes when they are ASCII (``asciiForm(_:)``), else
+        /// through ``normalizedTokens(_:)``.
+        init(name: String) {
+            var name = name
+            self = name.withUTF8 { NameMatcher.asciiForm($0) } ?? Form(tokens: NameMatcher.normalizedTokens(name))
         }
 
         /// Whether a fuzzy score between the two names can mean anything: both have 4 letters
@@ -227,7 +243,7 @@ public struct NameMatcher: Sendable {
     /// The best candidate for `name`: exact, else the best fuzzy one at or above `threshold`.
     /// It does not depend on the record, so a ``ScreeningCache`` may keep it.
     func nameHit(_ name: String, threshold: Double) -> NameHit? {
-        nameHit(form: Form(tokens: NameMatcher.normalizedTokens(name)), threshold: threshold)
+        nameHit(form: Form(name: name), threshold: threshold)
     }
 
     /// ``nameHit(_:threshold:)`` of the name whose form this is (the form does not depend on
@@ -565,17 +581,22 @@ struct CharacterCounts: Sendable {
     private var saturated = false
 
     init(_ scalars: [UInt32]) {
-        var bytes = [UInt8](repeating: 0, count: 40)
-        for scalar in scalars {
-            let bucket = CharacterCounts.bucket(scalar)
-            if bytes[bucket] < 127 { bytes[bucket] += 1 } else { saturated = true }
+        // Counted on the stack (an array of 40 counts was an allocation a name).
+        var saturated = false
+        counts = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { bytes in
+            bytes.initialize(repeating: 0)
+            for scalar in scalars {
+                let bucket = CharacterCounts.bucket(scalar)
+                if bytes[bucket] < 127 { bytes[bucket] += 1 } else { saturated = true }
+            }
+            func word(_ start: Int) -> UInt64 {
+                var value: UInt64 = 0
+                for index in start..<start + 8 { value = value << 8 | UInt64(bytes[index]) }
+                return value
+            }
+            return (word(0), word(8), word(16), word(24), word(32))
         }
-        func word(_ start: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for index in start..<start + 8 { value = value << 8 | UInt64(bytes[index]) }
-            return value
-        }
-        counts = (word(0), word(8), word(16), word(24), word(32))
+        self.saturated = saturated
     }
 
     /// `A`–`Z` → 0–25, `0`–`9` → 26–35, anything else → 36.

@@ -78,7 +78,7 @@ final class ScreeningCache {
     /// when it is the same name.
     private func form(of name: UnsafeBufferPointer<UInt8>, _ text: String) -> NameMatcher.Form {
         for recent in recentForms where recent.name.elementsEqual(name) { return recent.form }
-        let form = NameMatcher.Form(tokens: NameMatcher.normalizedTokens(text))
+        let form = NameMatcher.asciiForm(name) ?? NameMatcher.Form(tokens: NameMatcher.normalizedTokens(text))
         if recentForms.count < ScreeningCache.formsKept {
             recentForms.append((Array(name), form))
         } else {

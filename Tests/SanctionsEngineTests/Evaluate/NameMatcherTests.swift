@@ -146,6 +146,55 @@ import Testing
         #expect(match("Alpha Trading", on: "1990-01-01")?.listedAfterDate == false)
     }
 
+    /// Whether two forms agree in every part (the character counts follow from the scalars).
+    static func sameForm(_ lhs: NameMatcher.Form, _ rhs: NameMatcher.Form) -> Bool {
+        lhs.key == rhs.key && lhs.scalars == rhs.scalars && lhs.surnameFirst == rhs.surnameFirst
+            && lhs.coreTokens == rhs.coreTokens && lhs.core == rhs.core && lhs.surnames == rhs.surnames
+            && lhs.numbers == rhs.numbers && lhs.letters == rhs.letters
+    }
+
+    @Test func anASCIINamesFormReadFromItsBytesIsItsFormThroughItsWords() throws {
+        // Every text of the workload (names, countries, codes, descriptions), every name of the
+        // bundled lists, and names made to meet each step of the normalisation.
+        var names: Set<String> = [
+            "", " ", "&", "&&", "A&B", "a & b", "Ch'oe Ch'un-yo'ng", "`KIM`", "Lyongaksan", "LY", "LYA", "ly ly",
+            "Office No. 39", "NO 5", "no", "NO", "No.7", "no no 7", "NO NO", "7 NO", "Co., Ltd.", "Company Limited",
+            "CO LTD LLC", "Kim Co", "Rhee Park & Co", "CHOSUN INTL SHPG", "Buryong3", "3Buryong", "B3B", "Li Lee Yi",
+            "KIM JONG UN", "Jo Chun Ryong", "JI SONG 6", "Corea", "tab\tname", "Ocean Maritime Management Co., Ltd.",
+            "KOREA PYOLMAE GENERAL TRADING CORPORATION", "STAR TRADING LTD", "12345678901234567890 x", "a-b_c/d",
+        ]
+        func collect(_ value: Value) {
+            switch value {
+            case .string(let text): names.insert(text)
+            case .array(let elements): elements.forEach(collect)
+            case .object(let members): members.values.forEach(collect)
+            default: break
+            }
+        }
+        for (bytes, _) in try DocumentTests.workload() { try collect(bytes.withUnsafeBufferPointer { try JSONParser.parse($0) }) }
+        for list in try Rulebook.bundled().lists.values {
+            for entry in list.entries { names.formUnion([entry.name] + entry.aliases + entry.formerNames + entry.identifiers) }
+        }
+        #expect(names.count > 2_000)
+        var compared = 0
+        for name in names.sorted() {
+            var text = name
+            let fast = text.withUTF8 { NameMatcher.asciiForm($0) }
+            let general = NameMatcher.Form(tokens: NameMatcher.normalizedTokens(name))
+            if name.utf8.allSatisfy({ $0 < 0x80 }) {
+                guard let fast else {
+                    Issue.record("no form read from the bytes of '\(name)'")
+                    continue
+                }
+                #expect(NameMatcherTests.sameForm(fast, general), "'\(name)': \(fast.key) against \(general.key)")
+                compared += 1
+            } else {
+                #expect(fast == nil, "'\(name)' is not ASCII")
+            }
+        }
+        #expect(compared > 2_000)
+    }
+
     @Test func anIdentifierOfDigitsAloneIsKeyedAsTheNormalisationKeysIt() {
         // Taken as it is, without normalising: the same key, leading zeros and all.
         for identifier in ["9393104", "8909575", "0123", "7", "636019825", "00000000000000000000"] {
