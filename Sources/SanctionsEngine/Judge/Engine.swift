@@ -245,10 +245,17 @@ public struct Engine: Sendable {
             for note in undecided { missing.append(adopting: note.missing) }
             exemption = undecided.first
         }
-        let citations = rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
+        // Most findings cite the rule alone, state a fact or two and miss none: no array is
+        // built for what is already one.
+        let citations = evaluation.citations.isEmpty
+            ? rule.citations : rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
+        var because: [Fact] = []
+        because.reserveCapacity(evaluation.facts.count + 1)
+        because.append(inForceFact)
+        because.append(contentsOf: evaluation.facts)
         return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
                        citations: citations, message: render(rule.message, reasons: reasons, because: evaluation.facts),
-                       because: [inForceFact] + evaluation.facts, missing: unique(missing), exemption: exemption,
+                       because: because, missing: missing.count < 2 ? missing : unique(missing), exemption: exemption,
                        status: rule.status)
     }
 
@@ -343,6 +350,7 @@ public struct Engine: Sendable {
             }
         }
         // An exemption that applies outranks those that might.
+        guard notes.count > 1 else { return notes }
         return notes.filter { $0.status == .applied } + notes.filter { $0.status == .undecided }
     }
 
