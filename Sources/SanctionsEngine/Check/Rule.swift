@@ -238,12 +238,15 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         let utf8Ends: [Int]
         /// `suffixes[i]`: the components from the `i`th on, joined by dots.
         let suffixes: [String]
+        /// What a `some` over this path misses where the list is not given.
+        let someNeed: String
 
         init(components: [String], utf8: [UInt8], utf8Ends: [Int]) {
             self.components = components
             self.utf8 = utf8
             self.utf8Ends = utf8Ends
             suffixes = components.indices.map { components[$0...].joined(separator: ".") }
+            someNeed = "whether any \(suffixes.first ?? "") entry qualifies"
         }
     }
 
@@ -251,6 +254,9 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The components from the `level`th on, joined by dots (`goods.hs` from 0, `hs` from
     /// 1): where a finding places a member that is absent, written once per path.
     func suffix(from level: Int) -> String { storage.suffixes[level] }
+    /// `whether any goods entry qualifies`: what a `some` over this path misses where the
+    /// list is not given, written once per path.
+    var someNeed: String { storage.someNeed }
     /// The components' UTF-8 bytes, one after another, and where each ends: what a
     /// ``DocumentNode`` looks members up by.
     var utf8: [UInt8] { storage.utf8 }

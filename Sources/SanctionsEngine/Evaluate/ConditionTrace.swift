@@ -52,7 +52,7 @@ extension Reasoner {
             let elements = resolve(path, in: scope, fanOutLeaf: true).map { candidate -> ConditionTrace in
                 guard let element = candidate.value else {
                     return ConditionTrace(kind: .element, truth: .unknown, label: candidate.path, facts: [],
-                                          missing: [MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies")], children: [])
+                                          missing: [MissingFact(path: candidate.path, need: path.someNeed)], children: [])
                 }
                 let traced = trace(child, in: Scope(value: element, prefix: candidate.path))
                 return ConditionTrace(kind: .element, truth: traced.truth, label: candidate.path, facts: [], missing: [], children: [traced])

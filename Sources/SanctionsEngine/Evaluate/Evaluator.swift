@@ -134,7 +134,7 @@ final class Reasoner<Node: RecordNode> {
             return Evaluator.disjunction(resolve(path, in: scope, fanOutLeaf: true).lazy.map { candidate in
                 guard let element = candidate.value else {
                     return Evaluation(truth: .unknown, facts: [],
-                                      missing: [MissingFact(path: candidate.path, need: "whether any \(path) entry qualifies")])
+                                      missing: [MissingFact(path: candidate.path, need: path.someNeed)])
                 }
                 return self.evaluate(child, in: Scope(value: element, prefix: candidate.path))
             })

@@ -434,8 +434,13 @@ public struct Engine: Sendable {
     private func unique(_ facts: [MissingFact]) -> [MissingFact] {
         // Most findings miss a fact or two: compared pairwise, without hashing their texts.
         guard facts.count > 16 else {
-            var kept: [MissingFact] = []
-            for fact in facts where !kept.contains(fact) { kept.append(fact) }
+            // Kept as they are when no two are the same (most often).
+            guard let first = facts.indices.first(where: { position in facts[..<position].contains(facts[position]) }) else {
+                return facts
+            }
+            var kept = Array(facts[..<first])
+            kept.reserveCapacity(facts.count - 1)
+            for fact in facts[(first + 1)...] where !kept.contains(fact) { kept.append(fact) }
             return kept
         }
         var seen: Set<MissingFact> = []
