@@ -75,6 +75,9 @@ public struct Cap: Sendable {
     /// The measures of the cap's limits, each once, in the order the periods give them,
     /// and whether each is a currency (counted by value) or a unit (by quantity).
     var measures: [(name: String, isCurrency: Bool)] { storage.measures }
+    /// The names of ``measures``: what a record that may count but cannot be counted leaves
+    /// uncounted.
+    var measureNames: Set<String> { storage.measureNames }
 
     /// The fields in one object: a cap is read for every record that may count toward it,
     /// and copying one reference costs less than copying nine.
@@ -89,6 +92,7 @@ public struct Cap: Sendable {
         let periods: [Period]
         let alerts: [Double]
         let measures: [(name: String, isCurrency: Bool)]
+        let measureNames: Set<String>
 
         init(title: String?, citations: [Citation], counts: Condition?, items: Condition, conversions: [Conversion],
              periods: [Period], alerts: [Double]) {
@@ -106,6 +110,7 @@ public struct Cap: Sendable {
                 measures.append((measure, periods.contains { $0.limits.contains { $0.currency == measure } }))
             }
             self.measures = measures
+            measureNames = Set(measures.map(\.name))
         }
     }
 

@@ -270,7 +270,7 @@ public struct CapLedger: Sendable {
         let measures = cap.measures
         if let counts = cap.counts, countsTruth == .unknown {
             unknown += reasons.evaluate(counts).missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
-            uncounted = Set(measures.map(\.name))
+            uncounted = cap.measureNames
         }
         var amounts: [String: Double] = [:]
         var counted = false
@@ -283,7 +283,7 @@ public struct CapLedger: Sendable {
             let prefix = "goods[\(position)]"
             if itemTruth == .unknown {
                 unknown += reasons.evaluate(cap.items, in: Reasoner.Scope(value: item, prefix: prefix)).missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
-                uncounted = Set(measures.map(\.name))
+                uncounted = cap.measureNames
                 return true
             }
             counted = true
