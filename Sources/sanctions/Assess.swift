@@ -56,8 +56,11 @@ struct Assess: ParsableCommand {
                                         detail: brief ? .verdicts : .reasons, render: { result -> Rendered in
             switch format {
             case .jsonl, .json:
-                // Handed on in the encoder's own room: copied once, into the output.
-                var json = JSONBytes(capacity: brief ? 256 : 2_048)
+                // Handed on in the encoder's own room: copied once, into the output. Room for
+                // what a finding usually takes (a full one 1–2 KB, its citations' summaries
+                // most of it), so that a result of many findings is not copied as it grows.
+                let findings = result.findings.count
+                var json = JSONBytes(capacity: brief ? 128 + 128 * findings : 256 + 2_048 * findings)
                 if brief { ResultJSON.writeBrief(result, to: &json) } else { ResultJSON.write(result, to: &json) }
                 return .json(json)
             case .text: return .text(Array((brief ? TextReport.renderBrief(result) : TextReport.render(result)).utf8))
