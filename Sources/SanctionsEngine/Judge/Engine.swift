@@ -410,6 +410,7 @@ public struct Engine: Sendable {
 
     /// Appends the text's UTF-8 bytes at once (appending its `utf8` view goes a byte at a time).
     private static func append(_ piece: String, to text: inout [UInt8]) {
+        if piece.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) != nil { return }
         var piece = piece
         piece.withUTF8 { text.append(contentsOf: $0) }
     }

@@ -120,6 +120,7 @@ public struct JSONBytes: Sendable {
     /// `StaticString`: named apart so that literals cannot pick this one).
     mutating func raw(string text: String) {
         // From the string's contiguous bytes: appending its UTF-8 view goes byte by byte.
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
         var text = text
         text.withUTF8 { append($0) }
     }
@@ -177,39 +178,45 @@ public struct JSONBytes: Sendable {
 
     /// A JSON string: `"`, `\\`, and control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`).
     mutating func quote(_ text: String) {
+        // The text's own bytes where it has them in one piece (a native string always does),
+        // read in place: `withUTF8` needs a copy of the string it may rearrange.
+        if text.utf8.withContiguousStorageIfAvailable({ quote(utf8: $0) }) != nil { return }
         var text = text
-        text.withUTF8 { utf8 in
-            // Most texts need no escape: written with their quotes at once.
-            var index = JSONBytes.nextSpecial(in: utf8, from: 0)
-            if index == utf8.count {
-                write(utf8, before: "\"", after: "\"")
-                return
-            }
-            append(UInt8(ascii: "\""))
-            var start = 0
-            while index < utf8.count {
-                // Runs of plain bytes are passed over eight at a time.
-                index = JSONBytes.nextSpecial(in: utf8, from: index)
-                guard index < utf8.count else { break }
-                let byte = utf8[index]
-                defer { index += 1 }
-                if start < index { append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
-                start = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): raw("\\\"")
-                case UInt8(ascii: "\\"): raw("\\\\")
-                case UInt8(ascii: "\n"): raw("\\n")
-                case UInt8(ascii: "\r"): raw("\\r")
-                case UInt8(ascii: "\t"): raw("\\t")
-                default:
-                    let hex = String(byte, radix: 16)
-                    raw("\\u")
-                    raw(string: String(repeating: "0", count: 4 - hex.count) + hex)
-                }
-            }
-            if start < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[start...])) }
-            append(UInt8(ascii: "\""))
+        text.withUTF8 { quote(utf8: $0) }
+    }
+
+    /// ``quote(_:)`` of the text whose UTF-8 bytes these are.
+    private mutating func quote(utf8: UnsafeBufferPointer<UInt8>) {
+        // Most texts need no escape: written with their quotes at once.
+        var index = JSONBytes.nextSpecial(in: utf8, from: 0)
+        if index == utf8.count {
+            write(utf8, before: "\"", after: "\"")
+            return
         }
+        append(UInt8(ascii: "\""))
+        var start = 0
+        while index < utf8.count {
+            // Runs of plain bytes are passed over eight at a time.
+            index = JSONBytes.nextSpecial(in: utf8, from: index)
+            guard index < utf8.count else { break }
+            let byte = utf8[index]
+            defer { index += 1 }
+            if start < index { append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+            start = index + 1
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            default:
+                let hex = String(byte, radix: 16)
+                raw("\\u")
+                raw(string: String(repeating: "0", count: 4 - hex.count) + hex)
+            }
+        }
+        if start < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[start...])) }
+        append(UInt8(ascii: "\""))
     }
 
     /// The position of the first byte at or after `start` that a JSON string must escape
