@@ -233,11 +233,14 @@ public struct NameMatcher: Sendable {
     /// The first identifier on the list, if any.
     func identifierHit(_ identifiers: [String]) -> NameHit? {
         for identifier in identifiers {
-            if let hit = tables.identifierIndex[NameMatcher.identifierKey(identifier)] {
-                return NameHit(entry: hit.entry, kind: .identifier, text: hit.text, score: 1)
-            }
+            if let hit = identifierHit(key: NameMatcher.identifierKey(identifier)) { return hit }
         }
         return nil
+    }
+
+    /// The entry whose identifier has this key (``identifierKey(_:)``), if any.
+    func identifierHit(key: String) -> NameHit? {
+        tables.identifierIndex[key].map { NameHit(entry: $0.entry, kind: .identifier, text: $0.text, score: 1) }
     }
 
     /// The best candidate for `name`: exact, else the best fuzzy one at or above `threshold`.
