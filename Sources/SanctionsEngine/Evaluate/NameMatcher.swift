@@ -490,10 +490,13 @@ extension NameMatcher {
         // Digits alone (an IMO or MMSI number as records give it) are one number token, which
         // the normalisation leaves as it is: the key without the work (a run meets a new
         // IMO number in about one record in three, and normalising one cost 9,000 instructions).
-        if !identifier.isEmpty, identifier.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-            return identifier
-        }
+        if NameMatcher.isDigits(identifier.utf8) { return identifier }
         return normalizedIdentifierKey(identifier)
+    }
+
+    /// Whether the bytes are ASCII digits, at least one: an identifier that is its own key.
+    static func isDigits<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// ``identifierKey(_:)`` through the name normalisation, whatever the identifier.

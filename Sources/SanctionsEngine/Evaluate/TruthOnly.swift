@@ -149,7 +149,7 @@ final class TruthEvaluator<Node: RecordNode> {
         // Digits alone (an IMO or MMSI number) are their own key: one lookup in the list's
         // index costs less than the cache, and a long run meets most numbers only once (the
         // million workload records: 370,326 numbers in 412,128 vessels).
-        if !identifier.isEmpty, identifier.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+        if NameMatcher.isDigits(identifier) {
             return matcher.identifierHit(key: String(decoding: identifier, as: UTF8.self))
         }
         guard let cache else { return matcher.identifierHit([String(decoding: identifier, as: UTF8.self)]) }
