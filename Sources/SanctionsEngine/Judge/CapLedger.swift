@@ -23,6 +23,11 @@ public struct CapLedger: Sendable {
         public let unknown: [MissingFact]
         /// The measures in which this record's amount is incomplete.
         public let uncounted: Set<String>
+
+        /// The counted amount in `measure` (0 when none is).
+        func amount(in measure: String) -> Double {
+            amounts.isEmpty ? 0 : amounts[measure] ?? 0
+        }
     }
 
     /// Totals of one cap over one period window, for the summary and reports.
@@ -410,8 +415,9 @@ public struct CapLedger: Sendable {
                         let left = entries[$0], right = entries[$1]
                         return (left.date, left.source, left.index) < (right.date, right.source, right.index)
                     }.lazy.map { entries[$0] }
-                    let label = CapLedger.label(window)
-                    var running: [String: Double] = [:]
+                    let texts = WindowTexts(window)
+                    let slots = Slots(period)
+                    var running = [Double](repeating: 0, count: slots.names.count)
                     var unknownRecords: [String: Int] = [:]
                     var crossedBy: [String: String] = [:]
                     var points: [String: [Total.Point]] = [:]
@@ -425,11 +431,11 @@ public struct CapLedger: Sendable {
                             today = nil
                         }
                         var sameDay = today?.amounts ?? [:]
-                        for limit in period.limits {
-                            running[limit.measure] = (earlierDays[limit.measure] ?? 0) + (sameDay[limit.measure] ?? 0)
+                        for (slot, measure) in slots.names.enumerated() {
+                            running[slot] = (earlierDays[measure] ?? 0) + (sameDay[measure] ?? 0)
                         }
-                        let step = CapLedger.step(entry, ruleIndex: ruleIndex, cap: cap, period: period, label: label,
-                                                  running: &running, intern: { strings.intern($0) })
+                        let step = CapLedger.step(entry, ruleIndex: ruleIndex, cap: cap, period: period, slots: slots,
+                                                  texts: texts, running: &running, intern: { strings.intern($0) })
                         for limit in period.limits { sameDay[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0 }
                         today = (entry.date, sameDay)
                         for (limit, after) in zip(period.limits, step.afters) {
@@ -445,7 +451,7 @@ public struct CapLedger: Sendable {
                     if let day = today {
                         for (measure, amount) in day.amounts { earlierDays[measure] = (earlierDays[measure] ?? 0) + amount }
                     }
-                    totals.append(Total(rule: rule.id, title: cap.title ?? rule.title, period: label, window: window,
+                    totals.append(Total(rule: rule.id, title: cap.title ?? rule.title, period: texts.label, window: window,
                                         records: ordered.count, alerts: cap.alerts, lines: period.limits.map {
                         Total.Line(limit: $0, total: earlierDays[$0.measure] ?? 0, unknownRecords: unknownRecords[$0.measure] ?? 0,
                                    crossedBy: crossedBy[$0.measure], points: points[$0.measure] ?? [])
@@ -456,56 +462,101 @@ public struct CapLedger: Sendable {
         return (findings, totals)
     }
 
-    /// One entry weighed against its period's totals: `running` holds the totals by measure
-    /// before it (all entries judged earlier in the window) and after it on return. Returns
-    /// the record's verdict (nil: nothing to say), the total after it for each of the
-    /// period's limits, and the measures whose limit it took the total over.
+    /// The texts every cap finding of one period window shares, worked out once a window.
+    struct WindowTexts: Sendable {
+        /// `2024`, or `2017-10-01 to 2017-12-31` (``label(_:)``).
+        let label: String
+        /// The finding's test on its date.
+        let test: String
+        /// The message of a record whose amount cannot be counted.
+        let uncountable: String
+
+        init(_ window: ClosedRange<Day>) {
+            label = CapLedger.label(window)
+            test = "in the cap period \(label)"
+            uncountable = "\(label): this record's amount cannot be counted toward the cap, so whether the cap is exceeded cannot be decided"
+        }
+    }
+
+    /// A period's limits with their measures numbered: each measure a slot, in the order the
+    /// limits first give it, so that running totals are arrays rather than tables by name.
+    /// Two limits in one measure share its slot (and its total), as they share its name.
+    struct Slots: Sendable {
+        /// The measure of each slot.
+        let names: [String]
+        /// The slot of each limit, in the period's order.
+        let ofLimit: [Int]
+
+        init(_ period: Cap.Period) {
+            var names: [String] = []
+            var ofLimit: [Int] = []
+            for limit in period.limits {
+                if let slot = names.firstIndex(of: limit.measure) {
+                    ofLimit.append(slot)
+                } else {
+                    ofLimit.append(names.count)
+                    names.append(limit.measure)
+                }
+            }
+            self.names = names
+            self.ofLimit = ofLimit
+        }
+    }
+
+    /// One entry weighed against its period's totals: `running` holds the totals by slot
+    /// (``Slots``) before it (all entries judged earlier in the window) and after it on
+    /// return. Returns the record's verdict (nil: nothing to say), the total after it for
+    /// each of the period's limits, and the measures whose limit it took the total over.
     /// `intern` keeps one copy of each repeated text.
-    static func step(_ entry: Entry, ruleIndex: Int, cap: Cap, period: Cap.Period, label: String,
-                     running: inout [String: Double], intern: (String) -> String)
+    static func step(_ entry: Entry, ruleIndex: Int, cap: Cap, period: Cap.Period, slots: Slots, texts: WindowTexts,
+                     running: inout [Double], intern: (String) -> String)
         -> (judged: Judged?, afters: [Double], crossed: [String]) {
         var verdict: Verdict?
         var lines: [String] = []
         var detail: CapStatus?
         var afters: [Double] = []
+        afters.reserveCapacity(period.limits.count)
         var crossed: [String] = []
-        for limit in period.limits {
+        let label = texts.label
+        for (limit, slot) in zip(period.limits, slots.ofLimit) {
             let measure = limit.measure
-            let before = running[measure] ?? 0
-            let amount = entry.amounts[measure] ?? 0
+            let before = running[slot]
+            let amount = entry.amount(in: measure)
             let after = before + amount
-            running[measure] = after
+            running[slot] = after
             afters.append(after)
-            let status = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
             if before > limit.amount {
                 verdict = .violation
-                detail = detail ?? status
+                detail = detail ?? CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
                 lines.append("\(label) total was already \(format(before)) \(measure) > \(format(limit.amount)); this record +\(format(amount))")
             } else if after > limit.amount {
                 verdict = .violation
-                detail = status
+                detail = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
                 crossed.append(measure)
                 lines.append("\(label) total \(format(after)) \(measure) > \(format(limit.amount)); this record +\(format(amount)) from \(format(before))")
             } else if verdict == nil {
                 // The highest alert level this record takes the total to.
                 if let level = cap.alerts.last(where: { before < limit.amount * $0 / 100 && after >= limit.amount * $0 / 100 }) {
                     verdict = .notice
-                    detail = status
+                    detail = CapStatus(period: label, limit: limit, before: before, amount: amount, after: after)
                     lines.append("\(label) total \(format(after)) \(measure) reaches \(format(level))% of the cap (\(format(limit.amount))); this record +\(format(amount)) from \(format(before))")
                 }
             }
         }
         if verdict != .violation && !entry.uncounted.isEmpty {
             verdict = .possibleViolation
-            detail = period.limits.first.map {
-                CapStatus(period: label, limit: $0, before: (running[$0.measure] ?? 0) - (entry.amounts[$0.measure] ?? 0),
-                          amount: entry.amounts[$0.measure] ?? 0, after: running[$0.measure] ?? 0)
+            if let first = period.limits.first, let slot = slots.ofLimit.first {
+                let amount = entry.amount(in: first.measure)
+                detail = CapStatus(period: label, limit: first, before: running[slot] - amount, amount: amount, after: running[slot])
+            } else {
+                detail = nil
             }
-            lines.append("\(label): this record's amount cannot be counted toward the cap, so whether the cap is exceeded cannot be decided")
+            lines.append(texts.uncountable)
         }
         guard let verdict else { return (nil, afters, crossed) }
-        let judged = Judged(rule: ruleIndex, verdict: verdict, message: intern(lines.joined(separator: "; ")),
-                            date: entry.date, test: intern("in the cap period \(label)"),
+        // One line is its own message: the window's shared text when it is the uncountable one.
+        let message = lines.count == 1 ? lines[0] : lines.joined(separator: "; ")
+        let judged = Judged(rule: ruleIndex, verdict: verdict, message: intern(message), date: entry.date, test: texts.test,
                             missing: verdict == .violation ? [] : entry.unknown, detail: detail)
         return (judged, afters, crossed)
     }
@@ -552,24 +603,47 @@ public struct CapLedger: Sendable {
         return "\(start) to \(end)"
     }
 
-    /// `530,000`; fractions to two places.
+    /// `530,000`; fractions to two places. Written digit by digit into one string (a long
+    /// run formats three numbers for every cap violation).
     static func format(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         let whole = Int64(rounded.rounded(.towardZero))
-        var digits = String(abs(whole))
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + digits.suffix(3) + grouped
-            digits = String(digits.dropLast(3))
-        }
-        grouped = digits + grouped
         let fraction = abs(rounded - Double(whole))
-        var text = (rounded < 0 ? "-" : "") + grouped
-        if fraction >= 0.005 {
-            let cents = Int((fraction * 100).rounded())
-            text += "." + (cents < 10 ? "0" : "") + String(cents)
+        let cents = fraction >= 0.005 ? Int((fraction * 100).rounded()) : nil
+        // At most 20 digits, 6 separators, a sign, a point and the cents' digits.
+        return String(unsafeUninitializedCapacity: 48) { buffer in
+            var length = 0
+            func put(_ byte: UInt8) {
+                buffer[length] = byte
+                length += 1
+            }
+            if rounded < 0 { put(UInt8(ascii: "-")) }
+            var count = 1
+            var rest = whole.magnitude
+            while rest >= 10 {
+                rest /= 10
+                count += 1
+            }
+            // Digits and separators from the last one back.
+            length += count + (count - 1) / 3
+            var position = length
+            var magnitude = whole.magnitude
+            for written in 0..<count {
+                if written > 0, written % 3 == 0 {
+                    position -= 1
+                    buffer[position] = UInt8(ascii: ",")
+                }
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            if let cents {
+                put(UInt8(ascii: "."))
+                if cents < 10 { put(UInt8(ascii: "0")) }
+                for digit in String(cents).utf8 { put(digit) }
+            }
+            return length
         }
-        return text
     }
 }
 
@@ -587,20 +661,29 @@ public struct CapStatus: Sendable {
 }
 
 extension RecordResult {
-    /// This result with cap findings added, findings re-ordered and the outcome recomputed.
+    /// This result with cap findings added in their places and the outcome recomputed. The
+    /// result's findings are taken to be in their documented order (worst first, then by rule
+    /// id, as ``Engine`` gives them); the cap findings may come in any order. Each goes in
+    /// after every finding it does not precede, so that the findings stay in that order and,
+    /// among equals, the result's own come first and the cap findings as given.
     public func adding(_ capFindings: [Finding]) -> RecordResult {
         guard !capFindings.isEmpty, outcome != .error else { return self }
-        // Worst first, then by rule id, then as given: positions are sorted, and each finding
-        // is moved once.
-        let all = self.findings + capFindings
-        let outcomes = all.map { Outcome($0.verdict) }
-        let order = all.indices.sorted { left, right in
-            if outcomes[left] != outcomes[right] { return outcomes[left] > outcomes[right] }
-            if all[left].rule != all[right].rule { return all[left].rule < all[right].rule }
-            return left < right
+        func precedes(_ left: Finding, _ right: Finding) -> Bool {
+            let leftOutcome = Outcome(left.verdict), rightOutcome = Outcome(right.verdict)
+            return leftOutcome != rightOutcome ? leftOutcome > rightOutcome : left.rule < right.rule
         }
-        let findings = order.map { all[$0] }
-        let outcome = outcomes.max() ?? .clear
+        var findings = self.findings
+        findings.reserveCapacity(findings.count + capFindings.count)
+        var outcome = findings.lazy.map { Outcome($0.verdict) }.max() ?? .clear
+        for finding in capFindings {
+            outcome = max(outcome, Outcome(finding.verdict))
+            var low = 0, high = findings.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(finding, findings[middle]) { high = middle } else { low = middle + 1 }
+            }
+            findings.insert(finding, at: low)
+        }
         return RecordResult(id: id, line: line, outcome: outcome, findings: findings, error: error)
     }
 }

@@ -19,22 +19,66 @@ struct CapStream {
         let start: Day
     }
 
-    /// The supplies of one day of one window.
-    private struct DayTotal {
-        /// Counted amounts by measure, added once per limit (as the ledger adds them).
-        var amounts: [String: Double] = [:]
-        var records = 0
-        var unknownRecords: [String: Int] = [:]
-        /// The window's total over its earlier days (set by ``close()``).
-        var before: [String: Double] = [:]
-        /// What the second pass has judged of this day so far.
-        var judged: [String: Double] = [:]
+    /// The supplies of one window, day by day: each day a row, each measure a slot
+    /// (``CapLedger/Slots``), the row's figures at `row * slots + slot`.
+    private struct Window {
+        let texts: CapLedger.WindowTexts
+        let slots: Int
+        var rows: [Day: Int] = [:]
+        /// Records counted on each day.
+        var records: [Int] = []
+        /// Counted amounts, added once per limit (as the ledger adds them).
+        var amounts: [Double] = []
+        /// Records whose amount in the slot's measure cannot be counted.
+        var unknownRecords: [Int] = []
+        /// The window's total over the earlier days (set by ``CapStream/close()``).
+        var before: [Double] = []
+        /// What the second pass has judged of the day so far.
+        var judged: [Double] = []
+        /// The record that first took the total over each slot's limit.
+        var crossedBy: [String?]
+
+        init(_ window: ClosedRange<Day>, slots: Int) {
+            texts = CapLedger.WindowTexts(window)
+            self.slots = slots
+            crossedBy = Array(repeating: nil, count: slots)
+        }
+
+        /// The row of `date`, added when the window has none.
+        mutating func row(_ date: Day) -> Int {
+            if let row = rows[date] { return row }
+            let row = records.count
+            rows[date] = row
+            records.append(0)
+            amounts.append(contentsOf: repeatElement(0, count: slots))
+            before.append(contentsOf: repeatElement(0, count: slots))
+            judged.append(contentsOf: repeatElement(0, count: slots))
+            unknownRecords.append(contentsOf: repeatElement(0, count: slots))
+            return row
+        }
+
+        /// Each day's total before it, from the days' amounts in date order.
+        mutating func close() {
+            var total = [Double](repeating: 0, count: slots)
+            for (_, row) in rows.sorted(by: { $0.key < $1.key }) {
+                for slot in 0..<slots {
+                    before[row * slots + slot] = total[slot]
+                    total[slot] += amounts[row * slots + slot]
+                }
+            }
+        }
+    }
+
+    /// One capped rule's periods with their numbered measures.
+    private struct Capped {
+        let cap: Cap
+        let slots: [CapLedger.Slots]
     }
 
     private let rules: [Rule]
     private let ruleIndex: [String: Int]
-    private var windows: [WindowKey: [Day: DayTotal]] = [:]
-    private var crossedBy: [WindowKey: [String: String]] = [:]
+    private let capped: [Capped?]
+    private var windows: [WindowKey: Window] = [:]
 
     /// A stream for the capped rules of `ledger` (its entries, if any, are not used).
     init(ledger: CapLedger) {
@@ -42,41 +86,44 @@ struct CapStream {
         var index: [String: Int] = [:]
         for (position, rule) in rules.enumerated() where index[rule.id] == nil { index[rule.id] = position }
         ruleIndex = index
+        capped = rules.map { rule in rule.cap.map { Capped(cap: $0, slots: $0.periods.map(CapLedger.Slots.init)) } }
     }
 
-    /// Every (window, period position, rule position) an entry falls in.
-    private func places(of entry: CapLedger.Entry) -> [(key: WindowKey, cap: Cap, period: Cap.Period)] {
-        guard let rule = ruleIndex[entry.rule], let cap = rules[rule].cap else { return [] }
-        return cap.periods.enumerated().compactMap { position, period in
-            period.window(containing: entry.date).map { (WindowKey(rule: rule, period: position, start: $0.lowerBound), cap, period) }
+    /// Calls `body` with the window (made when missing), the rule's position, the cap, the
+    /// period and its slots of every place an entry falls in, in the order of the periods.
+    private mutating func forEachPlace(of entry: CapLedger.Entry,
+                                       _ body: (inout Window, Int, Cap, Cap.Period, CapLedger.Slots) -> Void) {
+        guard let rule = ruleIndex[entry.rule], let capped = capped[rule] else { return }
+        for (position, period) in capped.cap.periods.enumerated() {
+            guard let window = period.window(containing: entry.date) else { continue }
+            let key = WindowKey(rule: rule, period: position, start: window.lowerBound)
+            let slots = capped.slots[position]
+            let index = windows.index(forKey: key) ?? {
+                windows[key] = Window(window, slots: slots.names.count)
+                return windows.index(forKey: key)
+            }()
+            guard let index else { continue }
+            body(&windows.values[index], rule, capped.cap, period, slots)
         }
     }
 
     /// First pass: adds a supply to its day. Call in input order.
     mutating func count(_ entry: CapLedger.Entry) {
-        for place in places(of: entry) {
-            var day = windows[place.key, default: [:]][entry.date] ?? DayTotal()
-            day.records += 1
-            for limit in place.period.limits {
-                day.amounts[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0
-                if entry.uncounted.contains(limit.measure) { day.unknownRecords[limit.measure, default: 0] += 1 }
+        forEachPlace(of: entry) { window, _, _, period, slots in
+            let row = window.row(entry.date)
+            window.records[row] += 1
+            let base = row * window.slots
+            for (limit, slot) in zip(period.limits, slots.ofLimit) {
+                window.amounts[base + slot] += entry.amount(in: limit.measure)
+                if !entry.uncounted.isEmpty, entry.uncounted.contains(limit.measure) { window.unknownRecords[base + slot] += 1 }
             }
-            windows[place.key, default: [:]][entry.date] = day
         }
     }
 
     /// Ends the first pass: each day learns its window's total before it.
     mutating func close() {
-        for key in Array(windows.keys) {
-            guard var days = windows[key] else { continue }
-            var total: [String: Double] = [:]
-            for date in days.keys.sorted() {
-                guard var day = days[date] else { continue }
-                day.before = total
-                for (measure, amount) in day.amounts { total[measure] = (total[measure] ?? 0) + amount }
-                days[date] = day
-            }
-            windows[key] = days
+        for index in windows.indices {
+            windows.values[index].close()
         }
     }
 
@@ -85,23 +132,19 @@ struct CapStream {
     mutating func judge(_ entries: [CapLedger.Entry]) -> [CapLedger.Judged] {
         var verdicts: [CapLedger.Judged] = []
         for entry in entries {
-            for place in places(of: entry) {
+            forEachPlace(of: entry) { window, rule, cap, period, slots in
                 // A day the first pass did not see (the input changed between the passes)
                 // is judged on its own.
-                var day = windows[place.key]?[entry.date] ?? DayTotal()
-                var running: [String: Double] = [:]
-                for limit in place.period.limits {
-                    running[limit.measure] = (day.before[limit.measure] ?? 0) + (day.judged[limit.measure] ?? 0)
+                let base = window.row(entry.date) * window.slots
+                var running = (0..<window.slots).map { window.before[base + $0] + window.judged[base + $0] }
+                let step = CapLedger.step(entry, ruleIndex: rule, cap: cap, period: period, slots: slots,
+                                          texts: window.texts, running: &running, intern: { $0 })
+                for (limit, slot) in zip(period.limits, slots.ofLimit) {
+                    window.judged[base + slot] += entry.amount(in: limit.measure)
                 }
-                let label = CapLedger.label(place.period.window(containing: entry.date) ?? entry.date...entry.date)
-                let step = CapLedger.step(entry, ruleIndex: place.key.rule, cap: place.cap, period: place.period,
-                                          label: label, running: &running, intern: { $0 })
-                for limit in place.period.limits {
-                    day.judged[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0
-                }
-                windows[place.key, default: [:]][entry.date] = day
-                for measure in step.crossed where crossedBy[place.key]?[measure] == nil {
-                    crossedBy[place.key, default: [:]][measure] = entry.recordID
+                for measure in step.crossed {
+                    guard let slot = slots.names.firstIndex(of: measure), window.crossedBy[slot] == nil else { continue }
+                    window.crossedBy[slot] = entry.recordID
                 }
                 if let judged = step.judged { verdicts.append(judged) }
             }
@@ -114,26 +157,28 @@ struct CapStream {
     func totals() -> [CapLedger.Total] {
         var totals: [CapLedger.Total] = []
         for (ruleIndex, rule) in rules.enumerated() {
-            guard let cap = rule.cap else { continue }
+            guard let capped = capped[ruleIndex] else { continue }
+            let cap = capped.cap
             for (position, period) in cap.periods.enumerated() {
                 let keys = windows.keys.filter { $0.rule == ruleIndex && $0.period == position }.sorted { $0.start < $1.start }
+                let slots = capped.slots[position]
                 for key in keys {
-                    guard let days = windows[key], let window = period.window(containing: key.start) else { continue }
-                    var total: [String: Double] = [:]
+                    guard let window = windows[key], let range = period.window(containing: key.start) else { continue }
+                    var total = [Double](repeating: 0, count: window.slots)
+                    var unknownRecords = [Int](repeating: 0, count: window.slots)
                     var records = 0
-                    var unknownRecords: [String: Int] = [:]
-                    for date in days.keys.sorted() {
-                        guard let day = days[date] else { continue }
-                        records += day.records
-                        for (measure, amount) in day.amounts { total[measure] = (total[measure] ?? 0) + amount }
-                        for (measure, count) in day.unknownRecords { unknownRecords[measure, default: 0] += count }
+                    for (_, row) in window.rows.sorted(by: { $0.key < $1.key }) {
+                        records += window.records[row]
+                        for slot in 0..<window.slots {
+                            total[slot] += window.amounts[row * window.slots + slot]
+                            unknownRecords[slot] += window.unknownRecords[row * window.slots + slot]
+                        }
                     }
                     totals.append(CapLedger.Total(
-                        rule: rule.id, title: cap.title ?? rule.title, period: CapLedger.label(window), window: window,
-                        records: records, alerts: cap.alerts, lines: period.limits.map {
-                            CapLedger.Total.Line(limit: $0, total: total[$0.measure] ?? 0,
-                                                 unknownRecords: unknownRecords[$0.measure] ?? 0,
-                                                 crossedBy: crossedBy[key]?[$0.measure], points: [])
+                        rule: rule.id, title: cap.title ?? rule.title, period: window.texts.label, window: range,
+                        records: records, alerts: cap.alerts, lines: zip(period.limits, slots.ofLimit).map { limit, slot in
+                            CapLedger.Total.Line(limit: limit, total: total[slot], unknownRecords: unknownRecords[slot],
+                                                 crossedBy: window.crossedBy[slot], points: [])
                         }))
                 }
             }

@@ -111,7 +111,7 @@ public struct RecordResult: Sendable {
     /// For `outcome == .error`: why the record could not be assessed.
     public let error: String?
 
-    /// Creates a result.
+    /// Creates a result; `findings` worst first, then by rule id (what ``adding(_:)`` keeps).
     public init(id: String?, line: Int?, outcome: Outcome, findings: [Finding], error: String?) {
         self.id = id
         self.line = line

@@ -98,10 +98,11 @@ public enum RecordReader {
             try body(Chunk(bytes: bytes, units: units))
             units.removeAll(keepingCapacity: true)
             // A buffer of its own for the next chunk (the one handed on is its reader's now),
-            // with room for as much as the last one held.
+            // with room for a quarter more than the last one held: a chunk a little longer
+            // than the last would otherwise be copied whole into a buffer twice the size.
             let used = bytes.count
             bytes = []
-            bytes.reserveCapacity(used)
+            bytes.reserveCapacity(used + used / 4)
         }
         if format == .jsonl {
             try readLines(source, into: &bytes) { unit, bytes in

@@ -121,3 +121,29 @@ extension RecordKind {
         return UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
     }
 }
+
+extension Verdict {
+    /// The verdict as a JSON string, quotes included: written as it is into every finding.
+    var quotedJSON: StaticString {
+        switch self {
+        case .violation: "\"violation\""
+        case .possibleViolation: "\"possible_violation\""
+        case .notice: "\"notice\""
+        case .exempt: "\"exempt\""
+        }
+    }
+}
+
+extension Outcome {
+    /// The outcome as a JSON string, quotes included: written as it is into every result.
+    var quotedJSON: StaticString {
+        switch self {
+        case .violation: "\"violation\""
+        case .possibleViolation: "\"possible_violation\""
+        case .notice: "\"notice\""
+        case .exempt: "\"exempt\""
+        case .clear: "\"clear\""
+        case .error: "\"error\""
+        }
+    }
+}

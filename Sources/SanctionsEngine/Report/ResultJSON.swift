@@ -18,7 +18,7 @@ public enum ResultJSON {
         if let id = result.id { out.key("id", first: &first); out.quote(id) }
         if let line = result.line { out.key("line", first: &first); out.number(line) }
         out.key("outcome", first: &first)
-        out.quote(result.outcome.rawValue)
+        out.raw(result.outcome.quotedJSON)
         if result.outcome == .error {
             out.key("error", first: &first)
             out.quote(result.error ?? "unreadable record")
@@ -39,11 +39,11 @@ public enum ResultJSON {
     static func writeBrief(_ finding: Finding, to out: inout JSONBytes) {
         if let encoded = finding.ruleJSON {
             out.raw(encoded.briefHead)
-            out.quote(finding.verdict.rawValue)
+            out.raw(finding.verdict.quotedJSON)
             out.raw(encoded.briefTail)
         } else {
             writeBriefHead(rule: finding.rule, to: &out)
-            out.quote(finding.verdict.rawValue)
+            out.raw(finding.verdict.quotedJSON)
             writeBriefTail(status: finding.status, citation: finding.citations.first, to: &out)
         }
         if let cap = finding.cap {
@@ -58,11 +58,11 @@ public enum ResultJSON {
     static func write(_ finding: Finding, to out: inout JSONBytes) {
         if let encoded = finding.ruleJSON {
             out.raw(encoded.head)
-            out.quote(finding.verdict.rawValue)
+            out.raw(finding.verdict.quotedJSON)
             out.raw(encoded.tail)
         } else {
             writeHead(rule: finding.rule, title: finding.title, to: &out)
-            out.quote(finding.verdict.rawValue)
+            out.raw(finding.verdict.quotedJSON)
             writeTail(category: finding.category, status: finding.status, citations: finding.citations, to: &out)
         }
         out.raw(",\"message\":")

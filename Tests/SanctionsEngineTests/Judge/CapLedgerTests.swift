@@ -164,4 +164,48 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(crossing.citations.first?.text == "UNSCR 2321 (2016), para. 26")
         #expect(results["early"]?.findings.contains { $0.cap?.limit.measure == "t" && $0.verdict == .violation } == false)
     }
+
+    /// Cap messages and reports give amounts grouped by thousands, cents only when there are
+    /// any, rounded to the cent.
+    @Test func amountsAreWrittenInThousandsWithCentsWhenThereAreAny() {
+        let cases: [(Double, String)] = [
+            (0, "0"), (7, "7"), (999, "999"), (1_000, "1,000"), (530_000, "530,000"), (1_234_567, "1,234,567"),
+            (100_000_000, "100,000,000"), (1_234.5, "1,234.50"), (7.33, "7.33"), (0.05, "0.05"), (0.004, "0"),
+            (999.999, "1,000"), (-1_234_567.891, "-1,234,567.89"), (-0.5, "-0.50"), (-7, "-7"),
+            (1e15, "1,000,000,000,000,000"), (12_345.678, "12,345.68"),
+        ]
+        for (value, text) in cases {
+            #expect(CapLedger.format(value) == text, "\(value)")
+        }
+    }
+
+    /// Cap findings join a record's findings (in their order: worst first, then by rule id)
+    /// as a stable sort of the two would place them: the record's own first among equals,
+    /// the cap findings in the order given, whatever it is.
+    @Test func capFindingsJoinTheRecordsFindingsInTheirOrder() {
+        var generator = SeededGenerator(seed: 2375)
+        let rules = ["DPRK-A", "DPRK-B", "DPRK-C", "DPRK-D"]
+        func finding(_ label: String) -> Finding {
+            Finding(rule: rules.randomElement(using: &generator) ?? "DPRK-A", title: "", verdict: Verdict.allCases.randomElement(using: &generator) ?? .notice,
+                    category: "", citations: [], message: label, because: [], missing: [], exemption: nil, status: .verified)
+        }
+        func stablySorted(_ findings: [Finding]) -> [Finding] {
+            findings.indices.sorted { left, right in
+                let leftOutcome = Outcome(findings[left].verdict), rightOutcome = Outcome(findings[right].verdict)
+                if leftOutcome != rightOutcome { return leftOutcome > rightOutcome }
+                let leftRule = findings[left].rule, rightRule = findings[right].rule
+                return leftRule != rightRule ? leftRule < rightRule : left < right
+            }.map { findings[$0] }
+        }
+        for round in 0..<400 {
+            let own = stablySorted((0..<Int.random(in: 0...8, using: &generator)).map { finding("own \($0)") })
+            let caps = (0..<Int.random(in: 1...3, using: &generator)).map { finding("cap \($0)") }
+            let outcome = own.map { Outcome($0.verdict) }.max() ?? .clear
+            let result = RecordResult(id: "r", line: 1, outcome: outcome, findings: own, error: nil).adding(caps)
+            #expect(result.findings.map(\.message) == stablySorted(own + caps).map(\.message), "round \(round)")
+            #expect(result.outcome == (own + caps).map { Outcome($0.verdict) }.max())
+        }
+        let error = RecordResult(id: nil, line: 3, outcome: .error, findings: [], error: "unreadable")
+        #expect(error.adding([finding("cap")]).findings.isEmpty, "an error result takes no cap finding")
+    }
 }

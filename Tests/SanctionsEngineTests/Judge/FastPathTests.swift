@@ -445,12 +445,16 @@ import Testing
         #expect(kp == 4)
     }
 
-    @Test func kindsAndOutcomesByPlaceAndNameAreThoseByRawValue() {
+    @Test func kindsOutcomesAndVerdictsByPlaceAndNameAreThoseByRawValue() {
         for (position, kind) in RecordKind.allCases.enumerated() {
             #expect(kind.ordinal == position)
             #expect(String(decoding: kind.utf8, as: UTF8.self) == kind.rawValue)
         }
-        for (position, outcome) in Outcome.allCases.enumerated() { #expect(outcome.ordinal == position) }
+        for (position, outcome) in Outcome.allCases.enumerated() {
+            #expect(outcome.ordinal == position)
+            #expect(outcome.quotedJSON.description == "\"\(outcome.rawValue)\"")
+        }
+        for verdict in Verdict.allCases { #expect(verdict.quotedJSON.description == "\"\(verdict.rawValue)\"") }
         var names = RecordKind.allCases.map(\.rawValue) + ["", "s", "Shipment", "SHIPMENT", "shipments", "shipmenT", "servicE",
                                                              "services", "vessel-event", "vessel_even", "registratio", "joint venture",
                                                              "financial ", "employmen", "xhipment", "shipment\u{0}"]
