@@ -21,21 +21,18 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = day
     }
 
-    /// ``init(_:)`` from the text's UTF-8 bytes.
+    /// ``init(_:)`` from the text's UTF-8 bytes. Each digit is its byte less `0`, which for
+    /// any other byte wraps past 9: one comparison a digit (records carry a date or more
+    /// each, and conditions compare more).
     init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let byte = bytes[index]
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
-        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
-              (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year)
-        else { return nil }
+        let zero = UInt8(ascii: "0")
+        let y0 = bytes[0] &- zero, y1 = bytes[1] &- zero, y2 = bytes[2] &- zero, y3 = bytes[3] &- zero
+        let m0 = bytes[5] &- zero, m1 = bytes[6] &- zero, d0 = bytes[8] &- zero, d1 = bytes[9] &- zero
+        guard y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, m0 <= 9, m1 <= 9, d0 <= 9, d1 <= 9 else { return nil }
+        let year = Int(y0) * 1_000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+        let month = Int(m0) * 10 + Int(m1), day = Int(d0) * 10 + Int(d1)
+        guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year) else { return nil }
         self.number = Day.daysFromCivil(year: year, month: month, day: day)
     }
 

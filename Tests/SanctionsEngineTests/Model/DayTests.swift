@@ -10,9 +10,25 @@ import Testing
         #expect(Day("2020-02-29") != nil)
     }
 
-    @Test(arguments: ["2019-02-29", "2017-13-01", "2017-1-01", "17-01-01", "2017/01/01", "", "2017-01-32"])
+    @Test(arguments: ["2019-02-29", "2017-13-01", "2017-1-01", "17-01-01", "2017/01/01", "", "2017-01-32",
+                      "2O17-01-01", "2017-0a-01", "2017-01-0/", "2017-01-0:", "2017-00-10", "2017-01-00", "2017-01-01 ",
+                      "1900-02-29", "2017-1\u{0}-01", "２０１７-01-01"])
     func rejectsWhatIsNotADate(_ text: String) {
         #expect(Day(text) == nil)
+    }
+
+    /// Every day from 1600 to 2400 reads back from its text, and a day number is a day
+    /// after the one before it.
+    @Test func everyDayReadsBackFromItsText() throws {
+        let first = try #require(Day("1600-01-01")), last = try #require(Day("2400-12-31"))
+        var previous: Day?
+        for number in first.number...last.number {
+            let day = Day(number: number)
+            #expect(Day(day.description) == day, "\(day)")
+            if let previous { #expect(previous < day) }
+            previous = day
+        }
+        #expect(last.number - first.number + 1 == 801 * 365 + 195, "801 years, 195 of them leap years")
     }
 
     @Test func ordersByCalendar() throws {
