@@ -234,14 +234,16 @@ public struct CapLedger: Sendable {
 
     /// ``entries(for:rules:key:)`` of a record judged on its document: the same entries, the
     /// facts an unknown condition lacks named on the document (`DocumentTests` compares them).
-    static func entries(for record: DocumentRecord, rules: [Rule], key: Key) -> [Entry] {
+    /// `namingMissing: false` leaves out what the cap's `counts` and `items` conditions lack
+    /// (all else the same): for the first pass of a streamed run, which only counts.
+    static func entries(for record: DocumentRecord, rules: [Rule], key: Key, namingMissing: Bool = true) -> [Entry] {
         var reasons: Reasoner<DocumentNode>?
         return CapLedger.entries(kind: record.kind, date: record.date, rules: rules) { rule, cap in
             let reasoner = reasons ?? Reasoner(TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd,
                                                               cache: nil, directions: record.directions))
             reasons = reasoner
             return CapLedger.entry(root: record.root, id: record.id, date: record.date, reasons: reasoner,
-                                   rule: rule, cap: cap, key: key)
+                                   rule: rule, cap: cap, key: key, namingMissing: namingMissing)
         }
     }
 
@@ -263,18 +265,24 @@ public struct CapLedger: Sendable {
 
     /// The record's contribution to one cap; nil when it counts for nothing. Whether the
     /// record and each item count is decided without reasons; where that is unknown, the
-    /// facts it lacks are named by the reasoned evaluation (of the record, or of the item).
+    /// facts it lacks are named by the reasoned evaluation (of the record, or of the item),
+    /// unless `namingMissing` is false. An unknown truth always lacks some fact (the reasoned
+    /// evaluation names at least one), so the entry is kept or not alike either way.
     private static func entry<Node: RecordNode>(root: Node, id: String, date: Day, reasons: Reasoner<Node>,
-                                                rule: Rule, cap: Cap, key: Key) -> Entry? {
+                                                rule: Rule, cap: Cap, key: Key, namingMissing: Bool = true) -> Entry? {
         let truths = reasons.truths
         let countsTruth = cap.countsProgram.map(truths.truth) ?? .yes
         if countsTruth == .no { return nil }
         var unknown: [MissingFact] = []
+        var uncountable = false
         var uncounted: Set<String> = []
         // In the order the cap gives them: the missing facts come out in the same order every run.
         let measures = cap.measures
         if let counts = cap.counts, countsTruth == .unknown {
-            unknown += reasons.evaluate(counts).missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
+            if namingMissing {
+                unknown += reasons.evaluate(counts).missing.map { MissingFact(path: $0.path, need: "whether the record counts toward the cap: \($0.need)") }
+            }
+            uncountable = true
             uncounted = cap.measureNames
         }
         var amounts: [String: Double] = [:]
@@ -287,7 +295,10 @@ public struct CapLedger: Sendable {
             if itemTruth == .no { return true }
             let prefix = "goods[\(position)]"
             if itemTruth == .unknown {
-                unknown += reasons.evaluate(cap.items, in: Reasoner.Scope(value: item, prefix: prefix)).missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
+                if namingMissing {
+                    unknown += reasons.evaluate(cap.items, in: Reasoner.Scope(value: item, prefix: prefix)).missing.map { MissingFact(path: $0.path, need: "whether the item counts toward the cap: \($0.need)") }
+                }
+                uncountable = true
                 uncounted = cap.measureNames
                 return true
             }
@@ -327,7 +338,7 @@ public struct CapLedger: Sendable {
             }
             return true
         }
-        guard counted || !unknown.isEmpty else { return nil }
+        guard counted || uncountable || !unknown.isEmpty else { return nil }
         return Entry(rule: rule.id, source: key.source, index: key.index, recordID: id, date: date,
                      amounts: amounts, unknown: unknown, uncounted: uncounted)
     }

@@ -112,7 +112,7 @@ public struct Run: Sendable {
                 && zip(ranks, ranks.dropFirst()).allSatisfy { $0 < $1 }
             if streams {
                 var counting = CapStream(ledger: judge)
-                try countCaps(ranks: ranks) { entries in
+                try countCaps(ranks: ranks, namingMissing: false) { entries in
                     for entry in entries { counting.count(entry) }
                 }
                 counting.close()
@@ -122,7 +122,7 @@ public struct Run: Sendable {
         if hasCaps, stream == nil {
             var ownEntries: [CapLedger.Entry] = []
             var strings = CapLedger.Strings()
-            try countCaps(ranks: ranks) { ownEntries += $0.map { strings.intern($0) } }
+            try countCaps(ranks: ranks, namingMissing: true) { ownEntries += $0.map { strings.intern($0) } }
             // The ledger lives only as long as the judging: afterwards each capped record's
             // findings are all that is kept (and the state's entries, when it is wanted).
             var ledger = judge
@@ -210,8 +210,9 @@ public struct Run: Sendable {
     }
 
     /// The first pass: the capped supplies of every input, counted on the worker threads,
-    /// handed to `keep` in input order.
-    private func countCaps(ranks: [Int], keep: ([CapLedger.Entry]) -> Void) throws {
+    /// handed to `keep` in input order; with what the caps' conditions lack named when
+    /// `namingMissing` (the ledger's findings show it; a stream only counts).
+    private func countCaps(ranks: [Int], namingMissing: Bool, keep: ([CapLedger.Entry]) -> Void) throws {
         let rulebook = engine.rulebook
         let filter = CapLedger(rulebook: rulebook).lineFilter
         let counting = Pipeline<Batch, [CapLedger.Entry], DocumentReader>(threads: threads, makeState: { DocumentReader() }) { batch, documents in
@@ -224,7 +225,7 @@ public struct Run: Sendable {
                 if case .jsonLine(let range, _) = unit {
                     let supplies = chunk.bytes.withUnsafeBufferPointer { bytes in
                         Run.supplies(UnsafeBufferPointer(rebasing: bytes[range]), documents: documents, filter: filter,
-                                     rules: counting.cappedRules, key: key)
+                                     rules: counting.cappedRules, key: key, namingMissing: namingMissing)
                     }
                     if let supplies {
                         counting.add(supplies)
@@ -248,13 +249,14 @@ public struct Run: Sendable {
     /// top level rules most lines out by kind, date and direction; the rest are decided on
     /// their document (an invalid record counts for nothing; `LineFilter.mayCount` of its
     /// `DocumentRecord` weighs the caps' `counts` too), else (outside the document's subset)
-    /// on their value.
+    /// on their value. `namingMissing: false` leaves out what the caps' conditions lack
+    /// (``CapLedger/entries(for:rules:key:namingMissing:)``).
     static func supplies(_ line: UnsafeBufferPointer<UInt8>, documents: DocumentReader, filter: CapLedger.LineFilter,
-                         rules: [Rule], key: CapLedger.Key) -> [CapLedger.Entry]? {
+                         rules: [Rule], key: CapLedger.Key, namingMissing: Bool = true) -> [CapLedger.Entry]? {
         guard filter.mayCount(line) else { return [] }
         return documents.read(line) { root -> [CapLedger.Entry] in
             guard let record = DocumentRecord(root: root, line: 0), filter.mayCount(record) else { return [] }
-            return CapLedger.entries(for: record, rules: rules, key: key)
+            return CapLedger.entries(for: record, rules: rules, key: key, namingMissing: namingMissing)
         }
     }
 
