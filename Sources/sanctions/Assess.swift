@@ -38,12 +38,6 @@ struct Assess: ParsableCommand {
     @Flag(help: "Write each finding's rule, verdict and cited paragraph only, without the message, facts, missing facts and exemption: for screening large inputs (about a third less CPU time, a sixth of the output). The outcomes and verdicts are those of a full run; explain a flagged record with 'sanctions explain'.")
     var brief = false
 
-    /// A result as written: JSON in its encoder, or text.
-    private enum Rendered: Sendable {
-        case json(JSONBytes)
-        case text([UInt8])
-    }
-
     func run() throws {
         let rulebook = try rules.load()
         let format = self.format ?? (Output.isTerminal ? .text : .jsonl)
@@ -52,27 +46,29 @@ struct Assess: ParsableCommand {
         var first = true
         // Each result is encoded on the thread that assessed it; here they are only written, in order.
         let brief = self.brief
-        let totals = try inputs.perform(rulebook: rulebook, createState: true, keepsCapPoints: false,
-                                        detail: brief ? .verdicts : .reasons, render: { result -> Rendered in
-            switch format {
-            case .jsonl, .json:
-                // Handed on in the encoder's own room: copied once, into the output. Room for
-                // what a finding usually takes (a full one 1–2 KB, its citations' summaries
-                // most of it), so that a result of many findings is not copied as it grows.
-                let findings = result.findings.count
-                var json = JSONBytes(capacity: brief ? 128 + 128 * findings : 256 + 2_048 * findings)
-                if brief { ResultJSON.writeBrief(result, to: &json) } else { ResultJSON.write(result, to: &json) }
-                return .json(json)
-            case .text: return .text(Array((brief ? TextReport.renderBrief(result) : TextReport.render(result)).utf8))
+        let detail: Engine.Detail = brief ? .verdicts : .reasons
+        let totals: Run.Totals
+        if format == .text {
+            totals = try inputs.perform(rulebook: rulebook, createState: true, keepsCapPoints: false, detail: detail, render: { result in
+                Array((brief ? TextReport.renderBrief(result) : TextReport.render(result)).utf8)
+            }) { _, text in out.write(bytes: text) }
+        } else {
+            totals = try inputs.perform(rulebook: rulebook, createState: true, keepsCapPoints: false, detail: detail) { run in
+                try run.perform(encoding: { result in
+                    // Handed on in the encoder's own room: copied once, into the output. Room for
+                    // what a finding usually takes (a full one 1–2 KB, its citations' summaries
+                    // most of it), so that a result of many findings is not copied as it grows.
+                    let findings = result.findings.count
+                    var json = JSONBytes(capacity: brief ? 128 + 128 * findings : 256 + 2_048 * findings)
+                    if brief { ResultJSON.writeBrief(result, to: &json) } else { ResultJSON.write(result, to: &json) }
+                    return json
+                }) { _, json in
+                    if format == .json { out.write(first ? "\n" : ",\n") }
+                    out.write(json)
+                    if format == .jsonl { out.write(byte: UInt8(ascii: "\n")) }
+                    first = false
+                }
             }
-        }) { _, rendered in
-            if format == .json { out.write(first ? "\n" : ",\n") }
-            switch rendered {
-            case .json(let json): out.write(json)
-            case .text(let text): out.write(bytes: text)
-            }
-            if format == .jsonl { out.write(byte: UInt8(ascii: "\n")) }
-            first = false
         }
         try inputs.save(totals.state)
         let summary = totals.summary

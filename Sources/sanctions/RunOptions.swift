@@ -59,6 +59,15 @@ struct RunOptions: ParsableArguments {
                                      detail: Engine.Detail = .reasons,
                                      render: @escaping @Sendable (RecordResult) -> Rendered,
                                      _ body: (_ input: Int, _ rendered: Rendered) throws -> Void) throws -> Run.Totals {
+        try perform(rulebook: rulebook, createState: createState, keepsCapPoints: keepsCapPoints, detail: detail) { run in
+            try run.perform(render: render, body)
+        }
+    }
+
+    /// Runs the engine over the inputs with `perform`, given the run (for a caller that
+    /// picks which of its ways to call: `assess` encodes JSON with ``Run/perform(encoding:_:)``).
+    func perform(rulebook: Rulebook, createState: Bool, keepsCapPoints: Bool, detail: Engine.Detail,
+                 _ perform: (Run) throws -> Run.Totals) throws -> Run.Totals {
         var inputs = try inputs()
         let engine = Engine(rulebook: rulebook)
         var spool: Spool?
@@ -72,7 +81,7 @@ struct RunOptions: ParsableArguments {
                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepsState: state != nil, keepsCapPoints: keepsCapPoints,
                       detail: detail)
         do {
-            return try run.perform(render: render, body)
+            return try perform(run)
         } catch let error as InputError {
             Output.error(error.description)
             throw ExitCode(Sanctions.Exit.cannotRun)

@@ -90,6 +90,15 @@ public struct Run: Sendable {
         try perform(render: { $0 }, body)
     }
 
+    /// ``perform(render:_:)`` with each result encoded as JSON (`encode`, on the thread that
+    /// assessed it), as `sanctions assess` writes it: the same run, compiled for this one
+    /// type (a caller outside this module calls the generic one unspecialised, which handles
+    /// each result through its type's metadata).
+    public func perform(encoding encode: @escaping @Sendable (RecordResult) -> JSONBytes,
+                        _ body: (_ input: Int, _ encoded: JSONBytes) throws -> Void) throws -> Totals {
+        try perform(render: encode, body)
+    }
+
     /// Reads and judges every input, rendering each result with `render` on the thread
     /// that assessed it (the output encoding runs in parallel too), and calling `body` with
     /// each rendered result in input order.

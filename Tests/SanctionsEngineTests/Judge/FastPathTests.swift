@@ -230,6 +230,21 @@ import Testing
             #expect(ResultJSON.encode(parallelSummary) == ResultJSON.encode(summary))
             #expect(parallelState?.encoded() == state?.encoded())
         }
+        // Encoded as JSON through the run's own entry point for it (what `assess` uses):
+        // the same bytes, on one thread and on two.
+        for threads in [1, 2] {
+            var encoded: [UInt8] = []
+            let totals = try Run(engine: engine, inputs: [input], threads: threads).perform(encoding: { result in
+                var json = JSONBytes(capacity: 256)
+                ResultJSON.write(result, to: &json)
+                return json
+            }) { _, json in
+                json.withBytes { encoded += $0 }
+                encoded.append(UInt8(ascii: "\n"))
+            }
+            #expect(String(decoding: encoded, as: UTF8.self) == single, "\(threads) threads")
+            #expect(ResultJSON.encode(totals.summary) == ResultJSON.encode(summary))
+        }
     }
 
     /// What a brief run writes of a finding, taken from a full finding.
