@@ -158,6 +158,7 @@ struct Document: Sendable {
         /// A string without escapes, control characters or non-ASCII bytes (those are the
         /// full parser's to decode and validate). Eight bytes at a time while none of them
         /// is a quote, a backslash, a control character or non-ASCII.
+        @inline(__always)
         private mutating func string(_ kind: Kind) -> Bool {
             index += 1
             let start = index
@@ -190,6 +191,7 @@ struct Document: Sendable {
 
         /// A number as JSON writes it, without an exponent (which could overflow: the full
         /// parser reports that).
+        @inline(__always)
         private mutating func number() -> Bool {
             let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -224,6 +226,7 @@ struct Document: Sendable {
         }
 
         /// Starts an array or object at `index` (within the nesting bound); its position.
+        @inline(__always)
         private mutating func open(_ kind: Kind, depth: Int) -> Int? {
             guard depth <= JSONParser.maxDepth else { return nil }
             let position = entryCount
@@ -235,6 +238,7 @@ struct Document: Sendable {
 
         /// Whether the array or object at `position` closes here with `bracket`: then it
         /// ends after everything read since it opened.
+        @inline(__always)
         private mutating func closes(_ position: Int, with bracket: UInt8) -> Bool {
             guard index < count, bytes[index] == bracket else { return false }
             index += 1
@@ -360,6 +364,7 @@ struct DocumentNode {
 
     /// The member named `key` (the bytes of its name), or nil when this is not an object,
     /// has no such member, or the member is `null`.
+    @inline(__always)
     func member(bytes key: UnsafeBufferPointer<UInt8>) -> DocumentNode? {
         guard kind == .object else { return nil }
         if index == 0, let rootMembers {
