@@ -136,6 +136,7 @@ extension DocumentNode: RecordNode {
         return key.withUTF8 { member(bytes: $0) }
     }
 
+    @inline(__always)
     func member(static key: StaticString) -> DocumentNode? {
         member(bytes: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }

@@ -112,6 +112,7 @@ public struct JSONBytes: Sendable {
     }
 
     /// Appends text as it is (punctuation, keys already quoted).
+    @inline(__always)
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
     }
@@ -131,6 +132,7 @@ public struct JSONBytes: Sendable {
     }
 
     /// `"key":`, after a comma unless it is the first member.
+    @inline(__always)
     mutating func key(_ name: StaticString, first: inout Bool) {
         let comma = !first
         first = false
