@@ -217,7 +217,15 @@ struct Document: Sendable {
             if closes(position, with: UInt8(ascii: "]")) { return true }
             while true {
                 skipSpace()
-                guard value(depth: depth) else { return false }
+                // Most elements are objects (goods, parties) or strings: read without the
+                // call that tells values apart.
+                if index < count, bytes[index] == UInt8(ascii: "{") {
+                    guard object(depth: depth + 1) else { return false }
+                } else if index < count, bytes[index] == UInt8(ascii: "\"") {
+                    guard string(.string) else { return false }
+                } else {
+                    guard value(depth: depth) else { return false }
+                }
                 skipSpace()
                 if closes(position, with: UInt8(ascii: "]")) { return true }
                 guard index < count, bytes[index] == UInt8(ascii: ",") else { return false }
@@ -266,7 +274,12 @@ struct Document: Sendable {
                 guard index < count, bytes[index] == UInt8(ascii: ":") else { return false }
                 index += 1
                 skipSpace()
-                guard value(depth: depth) else { return false }
+                // Most members are strings: read here, without the call that tells values apart.
+                if index < count, bytes[index] == UInt8(ascii: "\"") {
+                    guard string(.string) else { return false }
+                } else {
+                    guard value(depth: depth) else { return false }
+                }
                 entries[key].end = UInt32(truncatingIfNeeded: entryCount)
                 skipSpace()
                 if closes(position, with: UInt8(ascii: "}")) { return true }
