@@ -98,11 +98,8 @@ struct CapStream {
             guard let window = period.window(containing: entry.date) else { continue }
             let key = WindowKey(rule: rule, period: position, start: window.lowerBound)
             let slots = capped.slots[position]
-            let index = windows.index(forKey: key) ?? {
-                windows[key] = Window(window, slots: slots.names.count)
-                return windows.index(forKey: key)
-            }()
-            guard let index else { continue }
+            if windows.index(forKey: key) == nil { windows[key] = Window(window, slots: slots.names.count) }
+            guard let index = windows.index(forKey: key) else { continue }
             body(&windows.values[index], rule, capped.cap, period, slots)
         }
     }

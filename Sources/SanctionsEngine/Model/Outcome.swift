@@ -123,15 +123,9 @@ extension RecordKind {
 }
 
 extension Verdict {
-    /// The verdict as a JSON string, quotes included: written as it is into every finding.
-    var quotedJSON: StaticString {
-        switch self {
-        case .violation: "\"violation\""
-        case .possibleViolation: "\"possible_violation\""
-        case .notice: "\"notice\""
-        case .exempt: "\"exempt\""
-        }
-    }
+    /// The verdict as a JSON string, quotes included (its outcome's name): written as it is
+    /// into every finding.
+    var quotedJSON: StaticString { Outcome(self).quotedJSON }
 }
 
 extension Outcome {
