@@ -447,12 +447,12 @@ public struct CapLedger: Sendable {
                         }
                         let step = CapLedger.step(entry, ruleIndex: ruleIndex, cap: cap, period: period, slots: slots,
                                                   texts: texts, running: &running, intern: { strings.intern($0) })
-                        for limit in period.limits { sameDay[limit.measure, default: 0] += entry.amounts[limit.measure] ?? 0 }
+                        for limit in period.limits { sameDay[limit.measure, default: 0] += entry.amount(in: limit.measure) }
                         today = (entry.date, sameDay)
                         for (limit, after) in zip(period.limits, step.afters) {
                             let measure = limit.measure
                             points[measure, default: []].append(Total.Point(
-                                recordID: entry.recordID, date: entry.date, amount: entry.amounts[measure] ?? 0, total: after,
+                                recordID: entry.recordID, date: entry.date, amount: entry.amount(in: measure), total: after,
                                 counted: !entry.uncounted.contains(measure)))
                             if entry.uncounted.contains(measure) { unknownRecords[measure, default: 0] += 1 }
                         }
