@@ -27,13 +27,30 @@ public struct Engine: Sendable {
         /// copies neither the rule nor its exemptions.
         let program: TruthProgram
         let exemptionPrograms: [TruthProgram]
+        /// The rule's findings with a verdict alone (``Detail/verdicts``), one for each
+        /// verdict in the order ``finding(_:)`` reads them: they depend on nothing but the rule and the
+        /// verdict, and a finding's members are shared by its copies, so a record takes one
+        /// of these instead of building its own.
+        private let verdictFindings: [Finding]
 
         init(_ rule: Rule) {
             self.rule = rule
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
-            json = RuleJSON(rule)
+            let json = RuleJSON(rule)
+            self.json = json
             program = rule.program
             exemptionPrograms = rule.exemptions.map(\.program)
+            verdictFindings = [Verdict.violation, .possibleViolation, .notice, .exempt].map { Finding(rule: rule, verdict: $0, ruleJSON: json) }
+        }
+
+        /// The rule's finding with `verdict` alone.
+        func finding(_ verdict: Verdict) -> Finding {
+            switch verdict {
+            case .violation: verdictFindings[0]
+            case .possibleViolation: verdictFindings[1]
+            case .notice: verdictFindings[2]
+            case .exempt: verdictFindings[3]
+            }
         }
 
         /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
@@ -129,7 +146,7 @@ public struct Engine: Sendable {
                 findings.append(finding)
             case .verdicts:
                 guard let verdict = verdict(by: box, with: evaluator.truths) else { continue }
-                findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
+                findings.append(box.finding(verdict))
             }
         }
         return Engine.result(id: record.id, line: record.line, findings: findings)
@@ -156,7 +173,7 @@ public struct Engine: Sendable {
                 if let finding = judge(by: box, with: reasoner, mayFire: true) { findings.append(finding) }
             case .verdicts:
                 guard let verdict = verdict(by: box, with: truths) else { continue }
-                findings.append(Finding(rule: box.rule, verdict: verdict, ruleJSON: box.json))
+                findings.append(box.finding(verdict))
             }
         }
         return Engine.result(id: record.id, line: record.line, findings: findings)
