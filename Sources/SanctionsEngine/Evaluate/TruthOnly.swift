@@ -20,6 +20,13 @@ final class TruthEvaluator<Node: RecordNode> {
     let cache: ScreeningCache?
     /// The record's direction (`to_dprk`, `from_dprk`), worked out once.
     let directions: Evaluator.Directions
+    /// The truths of the conditions several rules share, by their slot (see
+    /// ``truth(_:shared:)``): bit `slot` of `decided` is set once it is decided, and then
+    /// of `holds` when it holds, of `unknown` when it is unknown.
+    private var decided: UInt64 = 0, holds: UInt64 = 0, unknown: UInt64 = 0
+
+    /// How many shared conditions ``truth(_:shared:)`` keeps the truth of.
+    static var sharedSlots: Int { UInt64.bitWidth }
 
     init(root: Node, date: Day, periodEnd: Day, cache: ScreeningCache?, directions: Evaluator.Directions? = nil) {
         self.root = root
@@ -34,6 +41,26 @@ final class TruthEvaluator<Node: RecordNode> {
     /// was loaded, instead.
     func truth(_ condition: Condition) -> Truth {
         truth(TruthProgram(condition))
+    }
+
+    /// ``truth(_:)`` of a program compiled from a condition that several rules share, the
+    /// condition numbered `slot` (below ``sharedSlots``; nil when it is not shared): decided
+    /// once a record and then remembered. Its truth depends on nothing but the record,
+    /// which this evaluator is for.
+    func truth(_ program: TruthProgram, shared slot: Int?) -> Truth {
+        guard let slot else { return truth(program) }
+        let bit: UInt64 = 1 << UInt64(slot)
+        if decided & bit != 0 {
+            return holds & bit != 0 ? .yes : (unknown & bit != 0 ? .unknown : .no)
+        }
+        let truth = truth(program)
+        decided |= bit
+        switch truth {
+        case .yes: holds |= bit
+        case .unknown: unknown |= bit
+        case .no: break
+        }
+        return truth
     }
 
     /// The truth of a field test on the values its path leads to from `node`.

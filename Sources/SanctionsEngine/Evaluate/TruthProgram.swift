@@ -236,3 +236,129 @@ extension TruthEvaluator {
         }
     }
 }
+
+extension Condition {
+    /// A text that two conditions share exactly when they read the same paths with the same
+    /// tests in the same tree, so that their truths on a record are the same: what lets
+    /// the engine decide a condition that many rules repeat (the general Committee
+    /// exemption is in 40 rules) once a record (``TruthEvaluator/truth(_:shared:)``). The
+    /// words a rule gives a test (`describe`) do not change its truth and are left out.
+    /// Nil for a condition that screens names or reads a named list: those are compared by
+    /// what they hold, which is not worth writing out.
+    var truthKey: String? {
+        var key = ""
+        return Condition.write(self, to: &key) ? key : nil
+    }
+
+    /// Appends the key of `condition` to `key`; false when it has none.
+    private static func write(_ condition: Condition, to key: inout String) -> Bool {
+        switch condition {
+        case .all(let children), .any(let children):
+            if case .all = condition { key += "all(" } else { key += "any(" }
+            for child in children {
+                guard write(child, to: &key) else { return false }
+                key += ","
+            }
+            key += ")"
+            return true
+        case .not(let child):
+            key += "not("
+            guard write(child, to: &key) else { return false }
+            key += ")"
+            return true
+        case .some(let path, let child):
+            key += "some("
+            write(path, to: &key)
+            guard write(child, to: &key) else { return false }
+            key += ")"
+            return true
+        case .test(let test):
+            key += "test("
+            write(test.path, to: &key)
+            guard write(test.test, to: &key) else { return false }
+            key += ")"
+            return true
+        case .screen:
+            return false
+        }
+    }
+
+    private static func write(_ path: FieldPath, to key: inout String) {
+        for component in path.components { text(component, to: &key) }
+        key += ";"
+    }
+
+    /// A text with its length before it: no text can run into the next.
+    private static func text(_ text: String, to key: inout String) {
+        key += "\(text.utf8.count):\(text)"
+    }
+
+    private static func write(_ test: Operator, to key: inout String) -> Bool {
+        switch test {
+        case .equals(let value):
+            key += "equals "
+            return write(value, to: &key)
+        case .isIn(let values), .notIn(let values):
+            if case .isIn = test { key += "in[" } else { key += "not_in[" }
+            for value in values {
+                guard write(value, to: &key) else { return false }
+            }
+            key += "]"
+            return true
+        case .hs(let scope, _):
+            key += "hs["
+            for entry in scope.entries {
+                text(entry.low, to: &key)
+                text(entry.high, to: &key)
+            }
+            key += "]"
+            return true
+        case .compare(let comparison, let measure):
+            key += "\(comparison.rawValue) "
+            switch measure {
+            case .number(let amount): key += "number \(amount.bitPattern)"
+            case .money(let amount, let currency):
+                key += "money \(amount.bitPattern) "
+                text(currency, to: &key)
+            case .quantity(let amount, let unit):
+                key += "quantity \(amount.bitPattern) "
+                text(unit, to: &key)
+            }
+            return true
+        case .date(let comparison, let day):
+            key += "\(comparison.rawValue) day \(day.number)"
+            return true
+        case .exists:
+            key += "exists"
+            return true
+        case .missing:
+            key += "missing"
+            return true
+        case .contains(let part):
+            key += "contains "
+            text(part, to: &key)
+            return true
+        case .matches(let pattern):
+            key += "matches "
+            text(pattern.source, to: &key)
+            return true
+        case .inList:
+            return false
+        }
+    }
+
+    /// A value a test compares with: texts, numbers, booleans and null (a list or an object
+    /// has no key).
+    private static func write(_ value: Value, to key: inout String) -> Bool {
+        switch value {
+        case .null: key += "null;"
+        case .bool(let flag): key += flag ? "true;" : "false;"
+        case .number(let number): key += "number \(number.bitPattern);"
+        case .string(let string):
+            key += "string "
+            text(string, to: &key)
+        case .array, .object: return false
+        }
+        return true
+    }
+}

@@ -27,14 +27,18 @@ public struct Engine: Sendable {
         /// copies neither the rule nor its exemptions.
         let program: TruthProgram
         let exemptionPrograms: [TruthProgram]
+        /// For each exemption, the slot of its condition among those several rules share
+        /// (``Engine/sharedConditionSlots(_:)``), nil when no other rule has it.
+        let exemptionSlots: [Int?]
         /// The rule's findings with a verdict alone (``Detail/verdicts``), one for each
         /// verdict in the order ``finding(_:)`` reads them: they depend on nothing but the rule and the
         /// verdict, and a finding's members are shared by its copies, so a record takes one
         /// of these instead of building its own.
         private let verdictFindings: [Finding]
 
-        init(_ rule: Rule) {
+        init(_ rule: Rule, sharedSlots: [String: Int] = [:]) {
             self.rule = rule
+            exemptionSlots = rule.exemptions.map { $0.condition.truthKey.flatMap { sharedSlots[$0] } }
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             let json = RuleJSON(rule)
             self.json = json
@@ -101,11 +105,32 @@ public struct Engine: Sendable {
         // By ``RecordKind/ordinal``; in id order: the order findings are listed in among
         // equally grave ones.
         var index = [[RuleBox]](repeating: [], count: RecordKind.allCases.count)
+        let sharedSlots = Engine.sharedConditionSlots(rulebook.rules)
         for rule in rulebook.rules.sorted(by: { $0.id < $1.id }) {
-            let box = RuleBox(rule)
+            let box = RuleBox(rule, sharedSlots: sharedSlots)
             for kind in rule.appliesTo { index[kind.ordinal].append(box) }
         }
         self.rulesByKind = index
+    }
+
+    /// The exemption conditions that more than one rule has (the same tests of the same
+    /// paths: ``Condition/truthKey``), numbered from 0 in the order first met, by their
+    /// key: each is decided once a record however many rules it exempts from
+    /// (``TruthEvaluator/truth(_:shared:)``). At most ``TruthEvaluator/sharedSlots`` of them.
+    static func sharedConditionSlots(_ rules: [Rule]) -> [String: Int] {
+        var counts: [String: Int] = [:], order: [String] = []
+        for rule in rules {
+            for exemption in rule.exemptions {
+                guard let key = exemption.condition.truthKey else { continue }
+                if counts[key] == nil { order.append(key) }
+                counts[key, default: 0] += 1
+            }
+        }
+        var slots: [String: Int] = [:]
+        for key in order where counts[key, default: 0] > 1 && slots.count < TruthEvaluator<Value>.sharedSlots {
+            slots[key] = slots.count
+        }
+        return slots
     }
 
     /// Assesses one checked record.
@@ -227,7 +252,9 @@ public struct Engine: Sendable {
     /// ``judge(by:with:mayFire:json:)`` for a rule of the rulebook: its parts encoded once
     /// kept on the finding when its citations are the rule's own.
     private func judge<Node: RecordNode>(by box: RuleBox, with reasons: Reasoner<Node>, mayFire: Bool = false) -> Finding? {
-        guard var finding = judge(by: box.rule, with: reasons, mayFire: mayFire, json: box.json) else { return nil }
+        guard var finding = judge(by: box.rule, with: reasons, mayFire: mayFire, json: box.json, exemptionSlots: box.exemptionSlots) else {
+            return nil
+        }
         // A finding cites the rule's citations, then any a screening match added.
         if finding.citations.count == box.rule.citations.count { finding.ruleJSON = box.json }
         return finding
@@ -235,9 +262,9 @@ public struct Engine: Sendable {
 
     /// What `rule`, which covers the record `reasons` evaluate, concludes about it; `mayFire`
     /// when its condition is already known to hold or to be unknown; `json`, the rule's parts
-    /// encoded (for its exemptions' citations).
+    /// encoded (for its exemptions' citations); `exemptionSlots`, its exemptions' shared slots.
     private func judge<Node: RecordNode>(by rule: borrowing Rule, with reasons: Reasoner<Node>, mayFire: Bool = false,
-                                         json: RuleJSON? = nil) -> Finding? {
+                                         json: RuleJSON? = nil, exemptionSlots: [Int?] = []) -> Finding? {
         // The fast path: most rules fail most records, and their reasons are never shown.
         guard mayFire || reasons.truths.truth(rule.program) != .no else { return nil }
         let evaluation = reasons.evaluate(rule.condition)
@@ -245,7 +272,7 @@ public struct Engine: Sendable {
 
         var applied: ExemptionNote?
         var undecided: [ExemptionNote] = []
-        for candidate in exemptions(of: rule, reasons: reasons, json: json) {
+        for candidate in exemptions(of: rule, reasons: reasons, json: json, slots: exemptionSlots) {
             if candidate.status == .applied {
                 applied = candidate
                 break
@@ -293,8 +320,8 @@ public struct Engine: Sendable {
         case .undecided?: undecided = true
         case nil: break
         }
-        for exemption in box.exemptionPrograms {
-            switch truths.truth(exemption) {
+        for (exemption, slot) in zip(box.exemptionPrograms, box.exemptionSlots) {
+            switch truths.truth(exemption, shared: slot) {
             case .yes: return .exempt
             case .unknown: undecided = true
             case .no: break
@@ -327,8 +354,10 @@ public struct Engine: Sendable {
     }
 
     /// The rule's exemptions that apply or might, in file order, the wind-down first (with
-    /// their citations encoded from `json`, when given).
-    private func exemptions<Node: RecordNode>(of rule: borrowing Rule, reasons: Reasoner<Node>, json: RuleJSON?) -> [ExemptionNote] {
+    /// their citations encoded from `json`, when given; `slots`, the shared slots of their
+    /// conditions, when known).
+    private func exemptions<Node: RecordNode>(of rule: borrowing Rule, reasons: Reasoner<Node>, json: RuleJSON?,
+                                              slots: [Int?]) -> [ExemptionNote] {
         var notes: [ExemptionNote] = []
         let date = reasons.truths.date
         if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, date: date, record: reasons.root) {
@@ -351,7 +380,8 @@ public struct Engine: Sendable {
         }
         for (index, exemption) in rule.exemptions.enumerated() {
             // Most exemptions do not apply: their reasons are never shown.
-            if reasons.truths.truth(exemption.program) == .no { continue }
+            let slot = index < slots.count ? slots[index] : nil
+            if reasons.truths.truth(exemption.program, shared: slot) == .no { continue }
             let evaluation = reasons.evaluate(exemption.condition)
             let citationsJSON = json?.exemptionCitations[index]
             switch evaluation.truth {

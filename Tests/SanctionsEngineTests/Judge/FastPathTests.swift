@@ -209,6 +209,87 @@ import Testing
         }
     }
 
+    /// A condition's key is the same for the same tests of the same paths, whatever their
+    /// words, and differs when a path, an operator or a value differs.
+    @Test func conditionsShareAKeyExactlyWhenTheyTestTheSame() throws {
+        func key(_ yaml: String) throws -> String? { try compileCondition(yaml, rulebook: FastPathTests.rulebook).truthKey }
+        let base = try key("all: [{field: date, on_or_after: 2016-11-30}, {field: exemption.basis, in: [humanitarian, x]}]")
+        #expect(base != nil)
+        #expect(try key("all: [{field: date, on_or_after: 2016-11-30, describe: words}, {field: exemption.basis, in: [humanitarian, x]}]") == base)
+        for other in ["all: [{field: date, on_or_after: 2016-12-01}, {field: exemption.basis, in: [humanitarian, x]}]",
+                      "all: [{field: date, after: 2016-11-30}, {field: exemption.basis, in: [humanitarian, x]}]",
+                      "all: [{field: date, on_or_after: 2016-11-30}, {field: exemption.basis, in: [humanitarian]}]",
+                      "all: [{field: date, on_or_after: 2016-11-30}, {field: exemption.basis, in: [humanitarian, \"x,\"]}]",
+                      "all: [{field: date, on_or_after: 2016-11-30}, {field: exemption.kind, in: [humanitarian, x]}]",
+                      "any: [{field: date, on_or_after: 2016-11-30}, {field: exemption.basis, in: [humanitarian, x]}]",
+                      "all: [{field: date, on_or_after: 2016-11-30}, {not: {field: exemption.basis, in: [humanitarian, x]}}]"] {
+            #expect(try key(other) != base, "\(other)")
+        }
+        #expect(try key("{field: quantity, at_least: {value: 5, unit: t}}") != key("{field: quantity, at_least: {value: 5, unit: kg}}"))
+        #expect(try key("{field: goods.hs, in_hs: [\"2701\"]}") != key("{field: goods.hs, in_hs: [\"2702\"]}"))
+        #expect(try key("{field: name, matches: \"[a-z]\"}") != key("{field: name, matches: \"[a-y]\"}"))
+        #expect(try key("{field: flag, equals: \"1\"}") != key("{field: flag, equals: 1}"))
+        // A screening has no key: it is never shared.
+        #expect(try key("{screen: parties, against: un-1718-entities, threshold: 0.9}") == nil)
+    }
+
+    /// The exemption most rules carry (the Committee's, case by case) is decided once a
+    /// record; a record's verdicts and exemptions are still those each rule reaches alone
+    /// (``Engine/judge(_:by:)`` shares nothing between rules).
+    @Test func aConditionManyRulesShareGivesEachRuleItsOwnVerdict() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let slots = Engine.sharedConditionSlots(rulebook.rules)
+        let sharing = rulebook.rules.filter { rule in rule.exemptions.contains { $0.condition.truthKey.map { slots[$0] != nil } ?? false } }
+        #expect(sharing.count >= 39)
+        let engine = Engine(rulebook: rulebook)
+        let cache = ScreeningCache()
+        var records = try FastPathTests.records()
+        // The workload's records with the Committee exemption claimed, without its
+        // reference (undecided) and with it (applied), besides as given.
+        let claims: [Value] = [.object(["basis": .string("humanitarian")]),
+                               .object(["basis": .string("committee_approval"), "reference": .string("1718/2018/7")])]
+        for record in records.prefix(600) {
+            guard case .object(let members) = record.value else { continue }
+            for claim in claims {
+                var claimed = members
+                claimed["exemption"] = claim
+                records.append(try Record(value: .object(claimed)))
+            }
+        }
+        var exempted: [ExemptionNote.Status: Int] = [:]
+        for record in records {
+            let alone = rulebook.rules.sorted { $0.id < $1.id }.compactMap { engine.judge(record, by: $0) }
+            let expected = Set(alone.map { "\($0.rule) \($0.verdict.rawValue) \($0.exemption?.id ?? "-") \($0.exemption?.status.rawValue ?? "-")" })
+            let full = engine.assess(record, cache: cache, detail: .reasons).findings
+            #expect(Set(full.map { "\($0.rule) \($0.verdict.rawValue) \($0.exemption?.id ?? "-") \($0.exemption?.status.rawValue ?? "-")" }) == expected, "\(record.id)")
+            let brief = engine.assess(record, cache: cache, detail: .verdicts).findings
+            #expect(Set(brief.map { "\($0.rule) \($0.verdict.rawValue)" }) == Set(alone.map { "\($0.rule) \($0.verdict.rawValue)" }), "\(record.id)")
+            for finding in alone where finding.exemption?.id == "COMMITTEE-HUMANITARIAN" {
+                if let status = finding.exemption?.status { exempted[status, default: 0] += 1 }
+            }
+        }
+        // The shared exemption is met both ways: applying and undecided.
+        #expect(exempted[.applied, default: 0] > 100 && exempted[.undecided, default: 0] > 100, "\(exempted)")
+    }
+
+    /// A shared slot is decided once: asked again, even of another program, it answers what
+    /// it first found (the engine gives a slot to one condition only).
+    @Test func aSharedSlotIsDecidedOnceARecord() throws {
+        let record = try Record(json: #"{"id":"r","kind":"shipment","date":"2018-01-01","from":"CN"}"#)
+        let truths = Evaluator(record: record).truths
+        let holds = TruthProgram(try compileCondition("{field: from, equals: CN}"))
+        let fails = TruthProgram(try compileCondition("{field: from, equals: KP}"))
+        let unknown = TruthProgram(try compileCondition("{field: to, equals: KP}"))
+        #expect(truths.truth(holds, shared: 0) == .yes)
+        #expect(truths.truth(fails, shared: 0) == .yes)
+        #expect(truths.truth(fails, shared: 1) == .no)
+        #expect(truths.truth(holds, shared: 1) == .no)
+        #expect(truths.truth(unknown, shared: 63) == .unknown)
+        #expect(truths.truth(holds, shared: 63) == .unknown)
+        #expect(truths.truth(fails, shared: nil) == .no)
+        #expect(truths.truth(holds, shared: nil) == .yes)
+    }
+
     @Test func parallelRunsGiveTheBytesOfAOneThreadRun() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let engine = Engine(rulebook: rulebook)
