@@ -198,6 +198,8 @@ public struct Engine: Sendable {
                 if let finding = judge(by: box, with: reasoner, mayFire: true) { findings.append(finding) }
             case .verdicts:
                 guard let verdict = verdict(by: box, with: truths) else { continue }
+                // Room for a record that meets many rules (one that names no goods, say) at once.
+                if findings.isEmpty { findings.reserveCapacity(8) }
                 findings.append(box.finding(verdict))
             }
         }
@@ -208,14 +210,23 @@ public struct Engine: Sendable {
     /// The findings come in rule id order (``rulesByKind`` is sorted so): ordering them worst
     /// first keeps that order among equals, compares no ids and copies no finding unless
     /// they are out of order.
-    private static func result(id: String, line: Int?, findings: consuming [Finding]) -> RecordResult {
-        let outcomes = findings.map { Outcome($0.verdict) }
-        var ordered = findings
-        if zip(outcomes, outcomes.dropFirst()).contains(where: { $0 < $1 }) {
-            let order = outcomes.indices.sorted { outcomes[$0] != outcomes[$1] ? outcomes[$0] > outcomes[$1] : $0 < $1 }
-            ordered = order.map { ordered[$0] }
+    private static func result(id: String, line: Int?, findings: [Finding]) -> RecordResult {
+        guard let first = findings.first else {
+            return RecordResult(id: id, line: line, outcome: .clear, findings: [], error: nil)
         }
-        return RecordResult(id: id, line: line, outcome: outcomes.max() ?? .clear, findings: ordered, error: nil)
+        // In order when no finding is graver than the one before it (most records: one
+        // finding, or all of one verdict); the outcomes listed only when they are not.
+        var worst = Outcome(first.verdict), previous = worst, inOrder = true
+        for finding in findings.dropFirst() {
+            let outcome = Outcome(finding.verdict)
+            if outcome > previous { inOrder = false }
+            worst = max(worst, outcome)
+            previous = outcome
+        }
+        guard !inOrder else { return RecordResult(id: id, line: line, outcome: worst, findings: findings, error: nil) }
+        let outcomes = findings.map { Outcome($0.verdict) }
+        let order = outcomes.indices.sorted { outcomes[$0] != outcomes[$1] ? outcomes[$0] > outcomes[$1] : $0 < $1 }
+        return RecordResult(id: id, line: line, outcome: worst, findings: order.map { findings[$0] }, error: nil)
     }
 
     /// Assesses a record as read from an input: an unreadable or invalid one becomes an
