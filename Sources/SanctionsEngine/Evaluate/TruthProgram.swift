@@ -299,10 +299,15 @@ extension Condition {
             key += "equals "
             return write(value, to: &key)
         case .isIn(let values), .notIn(let values):
+            // A set: the order the rule lists it in does not change its truth.
             if case .isIn = test { key += "in[" } else { key += "not_in[" }
+            var members: [String] = []
             for value in values {
-                guard write(value, to: &key) else { return false }
+                var member = ""
+                guard write(value, to: &member) else { return false }
+                members.append(member)
             }
+            key += members.sorted().joined()
             key += "]"
             return true
         case .hs(let scope, _):

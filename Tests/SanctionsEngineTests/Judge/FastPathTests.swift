@@ -229,6 +229,10 @@ import Testing
         #expect(try key("{field: goods.hs, in_hs: [\"2701\"]}") != key("{field: goods.hs, in_hs: [\"2702\"]}"))
         #expect(try key("{field: name, matches: \"[a-z]\"}") != key("{field: name, matches: \"[a-y]\"}"))
         #expect(try key("{field: flag, equals: \"1\"}") != key("{field: flag, equals: 1}"))
+        // `in` is a set: its order does not matter, its members do.
+        #expect(try key("{field: flag, in: [KP, CN]}") == key("{field: flag, in: [CN, KP]}"))
+        #expect(try key("{field: flag, in: [KP, CN]}") != key("{field: flag, not_in: [CN, KP]}"))
+        #expect(try key("{field: flag, in: [KP, CN]}") != key("{field: flag, in: [KPCN]}"))
         // A screening has no key: it is never shared.
         #expect(try key("{screen: parties, against: un-1718-entities, threshold: 0.9}") == nil)
     }
@@ -241,6 +245,9 @@ import Testing
         let slots = Engine.sharedConditionSlots(rulebook.rules)
         let sharing = rulebook.rules.filter { rule in rule.exemptions.contains { $0.condition.truthKey.map { slots[$0] != nil } ?? false } }
         #expect(sharing.count >= 39)
+        // Its three forms in the rulebook (with the date of 2321 or without, members in
+        // either order) are two conditions.
+        #expect(slots.count == 2)
         let engine = Engine(rulebook: rulebook)
         let cache = ScreeningCache()
         var records = try FastPathTests.records()
