@@ -238,130 +238,155 @@ extension TruthEvaluator {
 }
 
 extension Condition {
-    /// A text that two conditions share exactly when they read the same paths with the same
-    /// tests in the same tree, so that their truths on a record are the same: what lets
-    /// the engine decide a condition that many rules repeat (the general Committee
+    /// Bytes that two conditions share exactly when they read the same paths with the
+    /// same tests in the same tree, so that their truths on a record are the same: what
+    /// lets the engine decide a condition that many rules repeat (the general Committee
     /// exemption is in 40 rules) once a record (``TruthEvaluator/truth(_:shared:)``). The
-    /// words a rule gives a test (`describe`) do not change its truth and are left out.
-    /// Nil for a condition that screens names or reads a named list: those are compared by
-    /// what they hold, which is not worth writing out.
+    /// words a rule gives a test (`describe`) do not change its truth and are left out; the
+    /// members of an `in` or `not_in` are a set, their order left out too. Nil for a
+    /// condition that screens names or reads a named list: those are compared by what
+    /// they hold, which is not worth writing out.
     var truthKey: String? {
-        var key = ""
-        return Condition.write(self, to: &key) ? key : nil
+        var key = TruthKey()
+        return key.write(self) ? String(decoding: key.bytes, as: UTF8.self) : nil
+    }
+}
+
+/// Writes a ``Condition/truthKey`` as bytes (made a text once: a text hashes in one pass,
+/// a list of bytes a byte at a time): words, and texts with their length before them, so
+/// that no text can run into the next.
+private struct TruthKey {
+    var bytes: [UInt8] = []
+
+    mutating func word(_ word: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 
-    /// Appends the key of `condition` to `key`; false when it has none.
-    private static func write(_ condition: Condition, to key: inout String) -> Bool {
+    /// A number's decimal digits (of its magnitude, after a `-` when negative) and `;`.
+    mutating func number<Number: BinaryInteger>(_ number: Number) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(number.magnitude)
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+        bytes.append(UInt8(ascii: ";"))
+    }
+
+    mutating func text(_ text: String) {
+        number(text.utf8.count)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends the key of `condition`; false when it has none.
+    mutating func write(_ condition: Condition) -> Bool {
         switch condition {
         case .all(let children), .any(let children):
-            if case .all = condition { key += "all(" } else { key += "any(" }
+            if case .all = condition { word("all(") } else { word("any(") }
             for child in children {
-                guard write(child, to: &key) else { return false }
-                key += ","
+                guard write(child) else { return false }
             }
-            key += ")"
+            word(")")
             return true
         case .not(let child):
-            key += "not("
-            guard write(child, to: &key) else { return false }
-            key += ")"
+            word("not(")
+            guard write(child) else { return false }
+            word(")")
             return true
         case .some(let path, let child):
-            key += "some("
-            write(path, to: &key)
-            guard write(child, to: &key) else { return false }
-            key += ")"
+            word("some(")
+            write(path)
+            guard write(child) else { return false }
+            word(")")
             return true
         case .test(let test):
-            key += "test("
-            write(test.path, to: &key)
-            guard write(test.test, to: &key) else { return false }
-            key += ")"
+            word("test(")
+            write(test.path)
+            guard write(test.test) else { return false }
+            word(")")
             return true
         case .screen:
             return false
         }
     }
 
-    private static func write(_ path: FieldPath, to key: inout String) {
-        for component in path.components { text(component, to: &key) }
-        key += ";"
+    private mutating func write(_ path: FieldPath) {
+        number(path.components.count)
+        for component in path.components { text(component) }
     }
 
-    /// A text with its length before it: no text can run into the next.
-    private static func text(_ text: String, to key: inout String) {
-        key += "\(text.utf8.count):\(text)"
-    }
-
-    private static func write(_ test: Operator, to key: inout String) -> Bool {
+    private mutating func write(_ test: Operator) -> Bool {
         switch test {
         case .equals(let value):
-            key += "equals "
-            return write(value, to: &key)
+            word("equals ")
+            return write(value)
         case .isIn(let values), .notIn(let values):
-            // A set: the order the rule lists it in does not change its truth.
-            if case .isIn = test { key += "in[" } else { key += "not_in[" }
-            var members: [String] = []
+            if case .isIn = test { word("in[") } else { word("not_in[") }
+            var members: [[UInt8]] = []
             for value in values {
-                var member = ""
-                guard write(value, to: &member) else { return false }
-                members.append(member)
+                var member = TruthKey()
+                guard member.write(value) else { return false }
+                members.append(member.bytes)
             }
-            key += members.sorted().joined()
-            key += "]"
+            for member in members.sorted(by: { $0.lexicographicallyPrecedes($1) }) { bytes += member }
+            word("]")
             return true
         case .hs(let scope, _):
-            key += "hs["
+            word("hs[")
             for entry in scope.entries {
-                text(entry.low, to: &key)
-                text(entry.high, to: &key)
+                text(entry.low)
+                text(entry.high)
             }
-            key += "]"
+            word("]")
             return true
         case .compare(let comparison, let measure):
-            key += "\(comparison.rawValue) "
+            text(comparison.rawValue)
             switch measure {
-            case .number(let amount): key += "number \(amount.bitPattern)"
+            case .number(let amount):
+                word("number ")
+                number(amount.bitPattern)
             case .money(let amount, let currency):
-                key += "money \(amount.bitPattern) "
-                text(currency, to: &key)
+                word("money ")
+                number(amount.bitPattern)
+                text(currency)
             case .quantity(let amount, let unit):
-                key += "quantity \(amount.bitPattern) "
-                text(unit, to: &key)
+                word("quantity ")
+                number(amount.bitPattern)
+                text(unit)
             }
             return true
         case .date(let comparison, let day):
-            key += "\(comparison.rawValue) day \(day.number)"
+            text(comparison.rawValue)
+            number(day.number)
             return true
-        case .exists:
-            key += "exists"
-            return true
-        case .missing:
-            key += "missing"
-            return true
+        case .exists: word("exists")
+        case .missing: word("missing")
         case .contains(let part):
-            key += "contains "
-            text(part, to: &key)
-            return true
+            word("contains ")
+            text(part)
         case .matches(let pattern):
-            key += "matches "
-            text(pattern.source, to: &key)
-            return true
+            word("matches ")
+            text(pattern.source)
         case .inList:
             return false
         }
+        return true
     }
 
     /// A value a test compares with: texts, numbers, booleans and null (a list or an object
     /// has no key).
-    private static func write(_ value: Value, to key: inout String) -> Bool {
+    private mutating func write(_ value: Value) -> Bool {
         switch value {
-        case .null: key += "null;"
-        case .bool(let flag): key += flag ? "true;" : "false;"
-        case .number(let number): key += "number \(number.bitPattern);"
+        case .null: word("null;")
+        case .bool(let flag): word(flag ? "true;" : "false;")
+        case .number(let number):
+            word("number ")
+            self.number(number.bitPattern)
         case .string(let string):
-            key += "string "
-            text(string, to: &key)
+            word("string ")
+            text(string)
         case .array, .object: return false
         }
         return true

@@ -36,9 +36,10 @@ public struct Engine: Sendable {
         /// of these instead of building its own.
         private let verdictFindings: [Finding]
 
-        init(_ rule: Rule, sharedSlots: [String: Int] = [:]) {
+        /// `exemptionSlots`: see ``exemptionSlots`` (none shared when not given).
+        init(_ rule: Rule, exemptionSlots: [Int?]? = nil) {
             self.rule = rule
-            exemptionSlots = rule.exemptions.map { $0.condition.truthKey.flatMap { sharedSlots[$0] } }
+            self.exemptionSlots = exemptionSlots ?? rule.exemptions.map { _ in nil }
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             let json = RuleJSON(rule)
             self.json = json
@@ -105,32 +106,36 @@ public struct Engine: Sendable {
         // By ``RecordKind/ordinal``; in id order: the order findings are listed in among
         // equally grave ones.
         var index = [[RuleBox]](repeating: [], count: RecordKind.allCases.count)
-        let sharedSlots = Engine.sharedConditionSlots(rulebook.rules)
-        for rule in rulebook.rules.sorted(by: { $0.id < $1.id }) {
-            let box = RuleBox(rule, sharedSlots: sharedSlots)
+        let rules = rulebook.rules.sorted(by: { $0.id < $1.id })
+        let slots = Engine.sharedConditionSlots(rules)
+        for (rule, exemptionSlots) in zip(rules, slots) {
+            let box = RuleBox(rule, exemptionSlots: exemptionSlots)
             for kind in rule.appliesTo { index[kind.ordinal].append(box) }
         }
         self.rulesByKind = index
     }
 
-    /// The exemption conditions that more than one rule has (the same tests of the same
-    /// paths: ``Condition/truthKey``), numbered from 0 in the order first met, by their
-    /// key: each is decided once a record however many rules it exempts from
-    /// (``TruthEvaluator/truth(_:shared:)``). At most ``TruthEvaluator/sharedSlots`` of them.
-    static func sharedConditionSlots(_ rules: [Rule]) -> [String: Int] {
-        var counts: [String: Int] = [:], order: [String] = []
-        for rule in rules {
-            for exemption in rule.exemptions {
-                guard let key = exemption.condition.truthKey else { continue }
-                if counts[key] == nil { order.append(key) }
-                counts[key, default: 0] += 1
-            }
+    /// For each rule's exemptions, the slot of its condition when more than one rule has it
+    /// (the same tests of the same paths: ``Condition/truthKey``), else nil; slots are
+    /// numbered from 0 in the order first met. Each such condition is decided once a
+    /// record however many rules it exempts from (``TruthEvaluator/truth(_:shared:)``). At
+    /// most ``TruthEvaluator/sharedSlots`` of them.
+    static func sharedConditionSlots(_ rules: [Rule]) -> [[Int?]] {
+        let keys = rules.map { $0.exemptions.map(\.condition.truthKey) }
+        var counts: [String: Int] = [:]
+        for key in keys.joined() {
+            if let key { counts[key, default: 0] += 1 }
         }
         var slots: [String: Int] = [:]
-        for key in order where counts[key, default: 0] > 1 && slots.count < TruthEvaluator<Value>.sharedSlots {
-            slots[key] = slots.count
+        return keys.map { rule in
+            rule.map { key in
+                guard let key, counts[key, default: 0] > 1 else { return nil }
+                if let slot = slots[key] { return slot }
+                guard slots.count < TruthEvaluator<Value>.sharedSlots else { return nil }
+                slots[key] = slots.count
+                return slots[key]
+            }
         }
-        return slots
     }
 
     /// Assesses one checked record.
