@@ -127,6 +127,18 @@ public struct WindDown: Sendable {
     public let until: Day
     /// The text that grants it (the rule's first citation when empty).
     public let citations: [Citation]
+    /// The title of its exemption note, and what a record that gives no `contract_date`
+    /// needs for it: worked out once, shown with every finding it might exempt.
+    let title: String
+    let need: String
+
+    init(contractsBefore: Day, until: Day, citations: [Citation]) {
+        self.contractsBefore = contractsBefore
+        self.until = until
+        self.citations = citations
+        title = "Contract concluded before \(contractsBefore), performed by \(until)"
+        need = "the wind-down: a contract concluded before \(contractsBefore) may be performed until \(until)"
+    }
 }
 
 /// An exemption: the provision applies, but not to records that meet these conditions.

@@ -378,7 +378,7 @@ public struct Engine: Sendable {
         let date = reasons.truths.date
         if let windDown = rule.inForce.windDown, let status = Engine.windDownStatus(of: rule, date: date, record: reasons.root) {
             let citations = Engine.windDownCitations(of: rule)
-            let title = "Contract concluded before \(windDown.contractsBefore), performed by \(windDown.until)"
+            let title = windDown.title
             let contract = reasons.root.member(static: "contract_date")
             switch status {
             case .applied:
@@ -387,7 +387,7 @@ public struct Engine: Sendable {
                               Fact(path: "date", value: reasons.dateText, test: "on or before \(windDown.until)", holds: true)],
                     missing: [], citationsJSON: json?.windDownCitations))
             case .undecided:
-                let need = contract == nil ? "the wind-down: a contract concluded before \(windDown.contractsBefore) may be performed until \(windDown.until)"
+                let need = contract == nil ? windDown.need
                     : "the wind-down ('\(contract?.displayText ?? "")' is not an ISO date)"
                 notes.append(ExemptionNote(id: "wind-down", title: title, citations: citations, status: .undecided,
                                            because: [], missing: [MissingFact(path: "contract_date", need: need)],
