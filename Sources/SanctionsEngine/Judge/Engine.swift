@@ -31,9 +31,9 @@ public struct Engine: Sendable {
         /// (``Engine/sharedConditionSlots(_:)``), nil when no other rule has it.
         let exemptionSlots: [Int?]
         /// The rule's findings with a verdict alone (``Detail/verdicts``), one for each
-        /// verdict in the order ``finding(_:)`` reads them: they depend on nothing but the rule and the
-        /// verdict, and a finding's members are shared by its copies, so a record takes one
-        /// of these instead of building its own.
+        /// verdict in the order ``finding(_:)`` reads them: they depend on nothing but the
+        /// rule and the verdict, and a finding's members are shared by its copies, so a
+        /// record takes one of these instead of building its own.
         private let verdictFindings: [Finding]
 
         /// `exemptionSlots`: see ``exemptionSlots`` (none shared when not given).
@@ -45,7 +45,9 @@ public struct Engine: Sendable {
             self.json = json
             program = rule.program
             exemptionPrograms = rule.exemptions.map(\.program)
-            verdictFindings = [Verdict.violation, .possibleViolation, .notice, .exempt].map { Finding(rule: rule, verdict: $0, ruleJSON: json) }
+            verdictFindings = [Verdict.violation, .possibleViolation, .notice, .exempt].map {
+                Finding(rule: rule, verdict: $0, ruleJSON: json)
+            }
         }
 
         /// The rule's finding with `verdict` alone.
@@ -265,7 +267,7 @@ public struct Engine: Sendable {
         return judge(by: rule, with: Evaluator(record: record).reasons)
     }
 
-    /// ``judge(by:with:mayFire:json:)`` for a rule of the rulebook: its parts encoded once
+    /// ``judge(by:with:mayFire:json:exemptionSlots:)`` for a rule of the rulebook: its parts encoded once
     /// kept on the finding when its citations are the rule's own.
     private func judge<Node: RecordNode>(by box: RuleBox, with reasons: Reasoner<Node>, mayFire: Bool = false) -> Finding? {
         guard var finding = judge(by: box.rule, with: reasons, mayFire: mayFire, json: box.json, exemptionSlots: box.exemptionSlots) else {
