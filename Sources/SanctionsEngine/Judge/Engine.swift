@@ -60,21 +60,25 @@ public struct Engine: Sendable {
             }
         }
 
+        /// A record that gives nothing but what every record must: the direction pairs are
+        /// tried on it (read once for all the rules).
+        private static let probe = try? Record(json: #"{"id":"probe","kind":"shipment","date":"2000-01-01"}"#)
+
         /// The direction pairs for which the `flow`-only conjuncts of `condition` are false.
         static func skippedDirections(of condition: Condition) -> UInt16 {
             let conjuncts: [Condition]
             if case .all(let children) = condition { conjuncts = children } else { conjuncts = [condition] }
             let guards = conjuncts.filter(isFlowOnly)
-            guard !guards.isEmpty, let probe = try? Record(json: #"{"id":"probe","kind":"shipment","date":"2000-01-01"}"#) else {
-                return 0
-            }
+            guard !guards.isEmpty, let probe = RuleBox.probe else { return 0 }
             let truths: [Truth] = [.yes, .no, .unknown]
+            let program = TruthProgram(.all(guards))
             var mask: UInt16 = 0
             for (to, toTruth) in truths.enumerated() {
                 for (from, fromTruth) in truths.enumerated() {
                     // Only `flow` is read, and `flow` reads only the directions given here.
-                    let evaluator = Evaluator(record: probe, directions: Evaluator.Directions(toDPRK: toTruth, fromDPRK: fromTruth))
-                    if evaluator.truth(.all(guards)) == .no { mask |= 1 << (3 * to + from) }
+                    let evaluator = TruthEvaluator(root: probe.value, date: probe.date, periodEnd: probe.periodEnd, cache: nil,
+                                                   directions: Evaluator.Directions(toDPRK: toTruth, fromDPRK: fromTruth))
+                    if evaluator.truth(program) == .no { mask |= 1 << (3 * to + from) }
                 }
             }
             return mask

@@ -209,6 +209,26 @@ import Testing
         }
     }
 
+    /// The rule index skips a rule for exactly the direction pairs its `flow` conjuncts
+    /// rule out (bit `3 × to + from`, each yes 0, no 1, unknown 2).
+    @Test func theIndexSkipsARuleOnlyWhereItsFlowFails() throws {
+        func skipped(_ yaml: String) throws -> Set<[Int]> {
+            let mask = Engine.RuleBox.skippedDirections(of: try compileCondition(yaml))
+            var pairs: Set<[Int]> = []
+            for to in 0..<3 {
+                for from in 0..<3 where mask & (1 << UInt16(3 * to + from)) != 0 { pairs.insert([to, from]) }
+            }
+            return pairs
+        }
+        let goods = "{field: goods.hs, in_hs: [\"2701\"]}"
+        #expect(try skipped("all: [{field: flow, equals: to_dprk}, \(goods)]") == [[1, 0], [1, 1], [1, 2]])
+        #expect(try skipped("all: [{field: flow, equals: from_dprk}, \(goods)]") == [[0, 1], [1, 1], [2, 1]])
+        #expect(try skipped("all: [{field: flow, in: [to_dprk, from_dprk]}, \(goods)]") == [[1, 1]])
+        #expect(try skipped("all: [{field: flow, not_in: [to_dprk]}, \(goods)]") == [[0, 0], [0, 1], [0, 2]])
+        #expect(try skipped(goods).isEmpty)
+        #expect(try skipped("any: [{field: flow, equals: to_dprk}, \(goods)]").isEmpty)
+    }
+
     /// A condition's key is the same for the same tests of the same paths, whatever their
     /// words, and differs when a path, an operator or a value differs.
     @Test func conditionsShareAKeyExactlyWhenTheyTestTheSame() throws {
