@@ -14,8 +14,10 @@ struct Bench: ParsableCommand {
         discussion: """
         Each configuration runs 'sanctions assess WORKLOAD --format jsonl --threads N' as a child \
         process, output to /dev/null; the figure is the median wall time of --repeat runs, and \
-        the peak resident memory the largest of them. Start-up is the median of 11 runs on an \
-        empty file (loading and compiling the rules).
+        the peak resident memory the largest of them. The configurations (the baseline among \
+        them) run in turn, one run of each per round, so that a slow spell of the machine falls \
+        on all of them alike. Start-up is the median of 11 runs on an empty file (loading and \
+        compiling the rules). --runs-log keeps every run's time, in the order run.
 
         The workload of docs/performance.md is made by the project's generator:
           python3 ../shared/bench/gen.py -n 1000000 -o /tmp/data_1m.jsonl --designated /tmp/designated.txt
@@ -51,6 +53,20 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also measure parsing alone, in this process on one thread: the documents most records are judged on, the engine's full JSON Lines reader, and Foundation's JSONSerialization.")
     var parsers = false
 
+    @Option(name: .customLong("runs-log"), help: ArgumentHelp(
+        "Also write every run to FILE in the order run: round, configuration, wall seconds, peak MiB (tab-separated, one line each).",
+        valueName: "FILE"))
+    var runsLog: String?
+
+    /// One thing to measure: a command line and what to call it.
+    struct Configuration {
+        let label: String
+        /// `sanctions` or `sanctions --brief` (nil for the baseline and start-up).
+        var mode: String? = nil
+        var threads: Int? = nil
+        let arguments: [String]
+    }
+
     struct Measurement {
         let label: String
         /// `sanctions` or `sanctions --brief` (nil for the baseline and start-up).
@@ -74,25 +90,29 @@ struct Bench: ParsableCommand {
             Output.error("\(workload): cannot be read")
             throw ExitCode(Sanctions.Exit.cannotRun)
         }
+        if let runsLog, !FileManager.default.createFile(atPath: runsLog, contents: Data("round\tconfiguration\tseconds\tpeak MiB\n".utf8)) {
+            Output.error("\(runsLog): cannot be written")
+            throw ExitCode(Sanctions.Exit.cannotRun)
+        }
         let executable = Bench.executablePath()
         let ruleArguments = rules.directories.flatMap { ["--rules", $0] }
-        var results: [Measurement] = []
+        var configurations: [Configuration] = []
         for mode in brief ? ["sanctions", "sanctions --brief"] : ["sanctions"] {
             let options = mode == "sanctions" ? [] : ["--brief"]
             for count in threadCounts {
                 let arguments = [executable, "assess", workload, "--format", "jsonl"] + options + ["--threads", String(count)] + ruleArguments
-                results.append(try measure(label: "\(mode), \(count) thread\(count == 1 ? "" : "s")", mode: mode, threads: count,
-                                           arguments: arguments, runs: runs))
+                configurations.append(Configuration(label: "\(mode), \(count) thread\(count == 1 ? "" : "s")", mode: mode, threads: count,
+                                                    arguments: arguments))
             }
         }
-        var baselineResult: Measurement?
-        if let baseline {
-            baselineResult = try measure(label: "baseline", arguments: ["/bin/sh", "-c", baseline], runs: runs)
-        }
+        if let baseline { configurations.append(Configuration(label: "baseline", arguments: ["/bin/sh", "-c", baseline])) }
+        var results = try measure(configurations, runs: runs)
+        let baselineResult = baseline == nil ? nil : results.removeLast()
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("sanctions-bench-empty-\(getpid()).jsonl").path
         _ = FileManager.default.createFile(atPath: empty, contents: Data())
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        let startup = try measure(label: "start-up", arguments: [executable, "assess", empty, "--format", "jsonl", "--threads", "1"] + ruleArguments, runs: 11)
+        let startupArguments = [executable, "assess", empty, "--format", "jsonl", "--threads", "1"] + ruleArguments
+        let startup = try measure([Configuration(label: "start-up", arguments: startupArguments)], runs: 11)[0]
 
         var out = OutputBuffer()
         out.write(report(records: records, bytes: bytes, results: results, baseline: baselineResult, startup: startup))
@@ -205,24 +225,37 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Runs `arguments` `runs` times (standard output to /dev/null) and reports the median
-    /// wall time and the largest peak resident memory.
-    func measure(label: String, mode: String? = nil, threads: Int? = nil, arguments: [String], runs: Int) throws -> Measurement {
-        var times: [Double] = []
-        var peak = 0
-        for _ in 0..<runs {
-            let start = Date()
-            let (status, maxRSS) = try Bench.spawn(arguments)
-            times.append(Date().timeIntervalSince(start))
-            peak = max(peak, maxRSS)
-            // assess exits 1 when it finds violations: that is a normal run here.
-            guard status == 0 || status == 1 else {
-                Output.error("\(label): '\(arguments.joined(separator: " "))' exited with status \(status)")
-                throw ExitCode(Sanctions.Exit.cannotRun)
+    /// Runs each configuration `runs` times (standard output to /dev/null), in rounds of one
+    /// run of each in turn, and reports for each the median wall time and the largest peak
+    /// resident memory. Each run is written to `--runs-log` as it ends.
+    func measure(_ configurations: [Configuration], runs: Int) throws -> [Measurement] {
+        var times = [[Double]](repeating: [], count: configurations.count)
+        var peaks = [Int](repeating: 0, count: configurations.count)
+        let log = runsLog.flatMap { FileHandle(forWritingAtPath: $0) }
+        defer { try? log?.close() }
+        _ = try? log?.seekToEnd()
+        for round in 1...runs {
+            for (index, configuration) in configurations.enumerated() {
+                let start = Date()
+                let (status, maxRSS) = try Bench.spawn(configuration.arguments)
+                let seconds = Date().timeIntervalSince(start)
+                // assess exits 1 when it finds violations: that is a normal run here.
+                guard status == 0 || status == 1 else {
+                    Output.error("\(configuration.label): '\(configuration.arguments.joined(separator: " "))' exited with status \(status)")
+                    throw ExitCode(Sanctions.Exit.cannotRun)
+                }
+                times[index].append(seconds)
+                peaks[index] = max(peaks[index], maxRSS)
+                let line = "\(round)\t\(configuration.label)\t\(String(format: "%.3f", seconds))\t\(String(format: "%.1f", Double(maxRSS) / 1024))\n"
+                try? log?.write(contentsOf: Data(line.utf8))
             }
         }
-        times.sort()
-        return Measurement(label: label, mode: mode, threads: threads, seconds: times[times.count / 2], peakKiB: peak)
+        return configurations.indices.map { index in
+            let sorted = times[index].sorted()
+            let configuration = configurations[index]
+            return Measurement(label: configuration.label, mode: configuration.mode, threads: configuration.threads,
+                               seconds: sorted[sorted.count / 2], peakKiB: peaks[index])
+        }
     }
 
     /// Runs a child process with standard output to /dev/null; returns its exit status and

@@ -29,6 +29,27 @@ import Testing
         #expect(run.stdout.contains("fastest sanctions --brief configuration over the baseline:"))
     }
 
+    /// The configurations run in turn, one run of each per round (a slow spell of the
+    /// machine falls on all of them alike), and `--runs-log` lists every run in that order.
+    @Test func configurationsRunInTurnRoundByRound() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("bench-runs-\(UUID().uuidString).tsv").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let run = try CLI.run(["bench", workload, "--threads", "1,2", "--repeat", "2", "--rules", "Fixtures/engine/rules", "--brief",
+                               "--baseline", "true", "--runs-log", log])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(rows.first == ["round", "configuration", "seconds", "peak MiB"])
+        let configurations = ["sanctions, 1 thread", "sanctions, 2 threads", "sanctions --brief, 1 thread",
+                              "sanctions --brief, 2 threads", "baseline"]
+        let expected = [1, 2].flatMap { round in configurations.map { ["\(round)", $0] } } + (1...11).map { ["\($0)", "start-up"] }
+        #expect(rows.dropFirst().map { Array($0.prefix(2)) } == expected)
+        #expect(rows.dropFirst().allSatisfy { $0.count == 4 && (Double($0[2]) ?? -1) >= 0 && (Double($0[3]) ?? -1) >= 0 })
+
+        let unwritable = try CLI.run(["bench", workload, "--threads", "1", "--repeat", "1", "--runs-log", "/no-such-directory/runs.tsv"])
+        #expect(unwritable.status == 2)
+        #expect(unwritable.stderr.contains("/no-such-directory/runs.tsv: cannot be written"))
+    }
+
     @Test func parsersCompareTheEnginesReaderWithFoundationOnTheSameLines() throws {
         let run = try CLI.run(["bench", workload, "--threads", "1", "--repeat", "1", "--rules", "Fixtures/engine/rules", "--parsers"])
         #expect(run.status == 0, "\(run.stderr)")
