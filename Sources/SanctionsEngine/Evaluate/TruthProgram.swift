@@ -238,14 +238,14 @@ extension TruthEvaluator {
 }
 
 extension Condition {
-    /// Bytes that two conditions share exactly when they read the same paths with the
+    /// A text that two conditions share exactly when they read the same paths with the
     /// same tests in the same tree, so that their truths on a record are the same: what
     /// lets the engine decide a condition that many rules repeat (the general Committee
-    /// exemption is in 40 rules) once a record (``TruthEvaluator/truth(_:shared:)``). The
-    /// words a rule gives a test (`describe`) do not change its truth and are left out; the
-    /// members of an `in` or `not_in` are a set, their order left out too. Nil for a
-    /// condition that screens names or reads a named list: those are compared by what
-    /// they hold, which is not worth writing out.
+    /// exemption is written out 43 times) once a record
+    /// (``TruthEvaluator/truth(_:shared:)``). The words a rule gives a test (`describe`)
+    /// do not change its truth and are left out; the members of an `in` or `not_in` are a
+    /// set, their order left out too. Nil for a condition that screens names or reads a
+    /// named list: those are compared by what they hold, which is not worth writing out.
     var truthKey: String? {
         var key = TruthKey()
         return key.write(self) ? String(decoding: key.bytes, as: UTF8.self) : nil

@@ -268,8 +268,9 @@ import Testing
             zip(rule.exemptions, slots).filter { $0.0.id == "COMMITTEE-HUMANITARIAN" }.map(\.1)
         }
         #expect(committee.count >= 39 && committee.allSatisfy { $0 != nil })
-        // Its three forms in the rulebook (with the date of 2321 or without, members in
-        // either order) are two conditions; no other exemption is shared.
+        // Its forms in the rulebook are two conditions: with the date of 2321 (39 rules), and
+        // without it (4 exemptions under three ids, their bases in either order). No other
+        // exemption is shared.
         #expect(Set(slots.joined().compactMap { $0 }) == [0, 1])
         let engine = Engine(rulebook: rulebook)
         let cache = ScreeningCache()
