@@ -37,6 +37,11 @@ public enum ResultJSON {
     }
 
     static func writeBrief(_ finding: Finding, to out: inout JSONBytes) {
+        if let encoded = finding.ruleJSON, finding.cap == nil {
+            // The whole finding: the rule's parts around its verdict, encoded once per verdict.
+            out.raw(encoded.brief(finding.verdict))
+            return
+        }
         if let encoded = finding.ruleJSON {
             out.raw(encoded.briefHead)
             out.raw(finding.verdict.quotedJSON)
@@ -316,9 +321,22 @@ final class RuleJSON: Sendable {
     /// In brief: `{"rule":…,"verdict":` and `,"status":…,"citation":…`.
     let briefHead: [UInt8]
     let briefTail: [UInt8]
+    /// In brief, a finding without a cap whole, for each verdict in the order
+    /// ``brief(_:)`` reads them: what most brief findings are.
+    private let briefFindings: [[UInt8]]
     /// Each exemption's citations (in the rule's order), and the wind-down's.
     let exemptionCitations: [[UInt8]]
     let windDownCitations: [UInt8]
+
+    /// In brief, the whole finding with `verdict` (and no cap).
+    func brief(_ verdict: Verdict) -> [UInt8] {
+        switch verdict {
+        case .violation: briefFindings[0]
+        case .possibleViolation: briefFindings[1]
+        case .notice: briefFindings[2]
+        case .exempt: briefFindings[3]
+        }
+    }
 
     /// The parts of the findings `rule` makes on a record.
     convenience init(_ rule: Rule) {
@@ -340,9 +358,18 @@ final class RuleJSON: Sendable {
         ResultJSON.writeTail(category: rule.category, status: rule.status, citations: citations, to: &out)
         tail = out.take()
         ResultJSON.writeBriefHead(rule: rule.id, to: &out)
-        briefHead = out.take()
+        let briefHead = out.take()
+        self.briefHead = briefHead
         ResultJSON.writeBriefTail(status: rule.status, citation: citations.first, to: &out)
-        briefTail = out.take()
+        let briefTail = out.take()
+        self.briefTail = briefTail
+        briefFindings = [Verdict.violation, .possibleViolation, .notice, .exempt].map { verdict in
+            out.raw(briefHead)
+            out.raw(verdict.quotedJSON)
+            out.raw(briefTail)
+            out.raw("}")
+            return out.take()
+        }
         exemptionCitations = exemptions.map { exemption in
             out.array(exemption.citations, ResultJSON.write)
             return out.take()

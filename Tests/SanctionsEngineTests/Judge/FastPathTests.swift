@@ -747,6 +747,15 @@ import Testing
         #expect(preEncoded > 1_000)
         #expect(brief > 500)
         #expect(exemptions > 20)
+        // Every rule's whole brief finding, for every verdict, is the finding encoded afresh.
+        for rule in rulebook.rules {
+            let json = RuleJSON(rule)
+            for verdict in Verdict.allCases {
+                let plain = Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category, citations: rule.citations,
+                                    message: "", because: [], missing: [], exemption: nil, status: rule.status)
+                #expect(String(decoding: json.brief(verdict), as: UTF8.self) == encoded(plain, ResultJSON.writeBrief), "\(rule.id) \(verdict)")
+            }
+        }
     }
 
     /// A cap finding's parts that are its cap's own (the cap's title and citations) are
