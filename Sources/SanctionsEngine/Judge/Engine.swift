@@ -30,10 +30,10 @@ public struct Engine: Sendable {
         /// For each exemption, the slot of its condition among those several rules share
         /// (``Engine/sharedConditionSlots(_:)``), nil when no other rule has it.
         let exemptionSlots: [Int?]
-        /// The rule's findings with a verdict alone (``Detail/verdicts``), one for each
-        /// verdict in the order ``finding(_:)`` reads them: they depend on nothing but the
-        /// rule and the verdict, and a finding's members are shared by its copies, so a
-        /// record takes one of these instead of building its own.
+        /// The rule's findings with a verdict alone (``Detail/verdicts``), by
+        /// ``Verdict/ordinal``: they depend on nothing but the rule and the verdict, and a
+        /// finding's members are shared by its copies, so a record takes one of these
+        /// instead of building its own.
         private let verdictFindings: [Finding]
 
         /// `exemptionSlots`: see ``exemptionSlots`` (none shared when not given).
@@ -45,20 +45,11 @@ public struct Engine: Sendable {
             self.json = json
             program = rule.program
             exemptionPrograms = rule.exemptions.map(\.program)
-            verdictFindings = [Verdict.violation, .possibleViolation, .notice, .exempt].map {
-                Finding(rule: rule, verdict: $0, ruleJSON: json)
-            }
+            verdictFindings = Verdict.allCases.map { Finding(rule: rule, verdict: $0, ruleJSON: json) }
         }
 
         /// The rule's finding with `verdict` alone.
-        func finding(_ verdict: Verdict) -> Finding {
-            switch verdict {
-            case .violation: verdictFindings[0]
-            case .possibleViolation: verdictFindings[1]
-            case .notice: verdictFindings[2]
-            case .exempt: verdictFindings[3]
-            }
-        }
+        func finding(_ verdict: Verdict) -> Finding { verdictFindings[verdict.ordinal] }
 
         /// A record that gives nothing but what every record must: the direction pairs are
         /// tried on it (read once for all the rules).

@@ -126,6 +126,17 @@ extension Verdict {
     /// The verdict as a JSON string, quotes included (its outcome's name): written as it is
     /// into every finding.
     var quotedJSON: StaticString { Outcome(self).quotedJSON }
+
+    /// The verdict's place in ``allCases``: what per-verdict tables (a rule's findings and
+    /// their brief encodings, made once) are indexed by.
+    var ordinal: Int {
+        switch self {
+        case .violation: 0
+        case .possibleViolation: 1
+        case .notice: 2
+        case .exempt: 3
+        }
+    }
 }
 
 extension Outcome {

@@ -321,22 +321,15 @@ final class RuleJSON: Sendable {
     /// In brief: `{"rule":…,"verdict":` and `,"status":…,"citation":…`.
     let briefHead: [UInt8]
     let briefTail: [UInt8]
-    /// In brief, a finding without a cap whole, for each verdict in the order
-    /// ``brief(_:)`` reads them: what most brief findings are.
+    /// In brief, a finding without a cap whole, by ``Verdict/ordinal``: what most brief
+    /// findings are.
     private let briefFindings: [[UInt8]]
     /// Each exemption's citations (in the rule's order), and the wind-down's.
     let exemptionCitations: [[UInt8]]
     let windDownCitations: [UInt8]
 
     /// In brief, the whole finding with `verdict` (and no cap).
-    func brief(_ verdict: Verdict) -> [UInt8] {
-        switch verdict {
-        case .violation: briefFindings[0]
-        case .possibleViolation: briefFindings[1]
-        case .notice: briefFindings[2]
-        case .exempt: briefFindings[3]
-        }
-    }
+    func brief(_ verdict: Verdict) -> [UInt8] { briefFindings[verdict.ordinal] }
 
     /// The parts of the findings `rule` makes on a record.
     convenience init(_ rule: Rule) {
@@ -363,7 +356,7 @@ final class RuleJSON: Sendable {
         ResultJSON.writeBriefTail(status: rule.status, citation: citations.first, to: &out)
         let briefTail = out.take()
         self.briefTail = briefTail
-        briefFindings = [Verdict.violation, .possibleViolation, .notice, .exempt].map { verdict in
+        briefFindings = Verdict.allCases.map { verdict in
             out.raw(briefHead)
             out.raw(verdict.quotedJSON)
             out.raw(briefTail)

@@ -581,7 +581,10 @@ import Testing
             #expect(outcome.ordinal == position)
             #expect(outcome.quotedJSON.description == "\"\(outcome.rawValue)\"")
         }
-        for verdict in Verdict.allCases { #expect(verdict.quotedJSON.description == "\"\(verdict.rawValue)\"") }
+        for (position, verdict) in Verdict.allCases.enumerated() {
+            #expect(verdict.ordinal == position)
+            #expect(verdict.quotedJSON.description == "\"\(verdict.rawValue)\"")
+        }
         var names = RecordKind.allCases.map(\.rawValue) + ["", "s", "Shipment", "SHIPMENT", "shipments", "shipmenT", "servicE",
                                                              "services", "vessel-event", "vessel_even", "registratio", "joint venture",
                                                              "financial ", "employmen", "xhipment", "shipment\u{0}"]
