@@ -128,15 +128,9 @@ extension Verdict {
     var quotedJSON: StaticString { Outcome(self).quotedJSON }
 
     /// The verdict's place in ``allCases``: what per-verdict tables (a rule's findings and
-    /// their brief encodings, made once) are indexed by.
-    var ordinal: Int {
-        switch self {
-        case .violation: 0
-        case .possibleViolation: 1
-        case .notice: 2
-        case .exempt: 3
-        }
-    }
+    /// their brief encodings, made once) are indexed by. Its outcome's place: the outcomes
+    /// list the verdicts first, in the same order.
+    var ordinal: Int { Outcome(self).ordinal }
 }
 
 extension Outcome {
