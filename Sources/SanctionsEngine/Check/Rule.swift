@@ -513,4 +513,33 @@ struct MessageTemplate: Sendable {
     }
 
     let segments: [Segment]
+
+    /// The message as the engine fills it in: each placeholder with the text before it
+    /// (``text``'s bytes in `textBefore`), then the text after the last (`textAfter`). The
+    /// texts are bytes, copied whole; reading a segment out of an enum costs a retain.
+    struct Part: Sendable {
+        let textBefore: Range<Int>
+        let field: FieldPath
+    }
+
+    let parts: [Part]
+    let textAfter: Range<Int>
+    /// The UTF-8 bytes of every text segment, one after the other.
+    let text: [UInt8]
+
+    init(segments: [Segment]) {
+        self.segments = segments
+        var parts: [Part] = [], text: [UInt8] = [], start = 0
+        for segment in segments {
+            switch segment {
+            case .text(let piece): text.append(contentsOf: piece.utf8)
+            case .field(let path):
+                parts.append(Part(textBefore: start..<text.count, field: path))
+                start = text.count
+            }
+        }
+        self.parts = parts
+        self.textAfter = start..<text.count
+        self.text = text
+    }
 }

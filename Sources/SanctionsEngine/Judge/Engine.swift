@@ -420,13 +420,14 @@ public struct Engine: Sendable {
         let root = reasons.root
         // The list elements the conditions matched, worked out when a placeholder needs them.
         var boundPrefixes: Set<String>?
-        // Written as bytes and made a string once (appending to a string grows it piece by piece).
-        var text: [UInt8] = []
-        text.reserveCapacity(256)
-        for segment in template.segments {
-            switch segment {
-            case .text(let piece): Engine.append(piece, to: &text)
-            case .field(let path):
+        // Written as bytes and made a string once (appending to a string grows it piece by
+        // piece), in the record's buffer for messages (one allocation for all its findings).
+        var text = reasons.takeMessageBuffer()
+        defer { reasons.keepMessageBuffer(text) }
+        template.text.withUnsafeBufferPointer { pieces in
+            for part in template.parts {
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: pieces[part.textBefore]))
+                let path = part.field
                 if path.special == .flow {
                     Engine.append(because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)", to: &text)
                     continue
@@ -464,6 +465,7 @@ public struct Engine: Sendable {
                 let values = chosen.compactMap { $0.value?.displayText }
                 Engine.append(values.isEmpty ? "(not given)" : values.joined(separator: ", "), to: &text)
             }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: pieces[template.textAfter]))
         }
         return String(decoding: text, as: UTF8.self)
     }
