@@ -154,6 +154,9 @@ public struct Exemption: Sendable {
     let program: TruthProgram
     /// Where the exemption starts in the rule file.
     public let position: SourcePosition
+    /// `exemption <id>: `, the start of what each of its missing facts is needed for in a
+    /// finding (UTF-8).
+    let needPrefix: [UInt8]
 
     init(id: String, title: String, citations: [Citation], note: String?, condition: Condition, position: SourcePosition) {
         self.id = id
@@ -163,6 +166,20 @@ public struct Exemption: Sendable {
         self.condition = condition
         program = TruthProgram(condition)
         self.position = position
+        needPrefix = Array("exemption \(id): ".utf8)
+    }
+
+    /// What a fact missing from this exemption's condition is needed for in a finding:
+    /// `need` after ``needPrefix``.
+    func need(_ need: String) -> String {
+        var need = need
+        return need.withUTF8 { rest in
+            String(unsafeUninitializedCapacity: needPrefix.count + rest.count) { buffer in
+                let prefixEnd = buffer.initialize(fromContentsOf: needPrefix)
+                let end = UnsafeMutableBufferPointer(rebasing: buffer[prefixEnd...]).initialize(fromContentsOf: rest)
+                return prefixEnd + end
+            }
+        }
     }
 }
 

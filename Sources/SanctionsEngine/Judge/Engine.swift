@@ -405,7 +405,7 @@ public struct Engine: Sendable {
             case .unknown:
                 notes.append(ExemptionNote(id: exemption.id, title: exemption.title, citations: exemption.citations,
                                            status: .undecided, because: [],
-                                           missing: evaluation.missing.map { MissingFact(path: $0.path, need: "exemption \(exemption.id): \($0.need)") },
+                                           missing: evaluation.missing.map { MissingFact(path: $0.path, need: exemption.need($0.need)) },
                                            citationsJSON: citationsJSON))
             }
         }
