@@ -334,10 +334,9 @@ final class FieldTest: Sendable {
     /// ``Evaluator/flow(_:)`` compares them) and whether it is `not_in`; nil for an
     /// operator `flow` cannot be tested with (its truth is then unknown).
     let flow: (toDPRK: Bool, fromDPRK: Bool, negated: Bool)?
-    /// For a test of `flow`, the directions it names as given (in order), and lowercased;
-    /// and what its facts are needed for when they are missing (`describe`, else `flow is
-    /// to_dprk or from_dprk`).
-    let flowDirections: [(given: String, lowercased: String)]
+    /// For a test of `flow`, the directions it names (in order); and what its facts are
+    /// needed for when they are missing (`describe`, else `flow is to_dprk or from_dprk`).
+    let flowDirections: [FlowDirection]
     let flowNeed: String
     /// The operator as a document's string is tested with it, worked out once: reading
     /// `test` (an enum with payloads) copies them, and the fast path tests a dozen times a
@@ -368,12 +367,27 @@ final class FieldTest: Sendable {
             return
         }
         let texts = wanted.map(\.displayText)
-        flowDirections = texts.map { ($0, $0.lowercased()) }
+        flowDirections = texts.map { FlowDirection($0) }
         var negated = false
         if case .notIn = test { negated = true }
         flowNeed = describe ?? "flow \(negated ? "is not" : "is") \(texts.joined(separator: " or "))"
         flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },
                 texts.contains { Evaluator.equalsIgnoringCase($0, "from_dprk") }, negated)
+    }
+}
+
+/// A direction a `flow` test names, compared ignoring case.
+enum FlowDirection: Sendable {
+    case toDPRK, fromDPRK
+    /// Any other word: no record goes that way.
+    case other
+
+    init(_ text: String) {
+        switch text.lowercased() {
+        case "to_dprk": self = .toDPRK
+        case "from_dprk": self = .fromDPRK
+        default: self = .other
+        }
     }
 }
 

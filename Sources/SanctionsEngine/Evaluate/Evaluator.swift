@@ -328,11 +328,19 @@ final class Reasoner<Node: RecordNode> {
         guard let negate = test.flow?.negated else {
             return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: "flow", need: "flow takes equals, in or not_in")])
         }
+        // Most tests name one direction: its evaluation is the test's, with nothing joined.
+        if test.flowDirections.count == 1 {
+            let evaluation = flowDirection(test.flowDirections[0])
+            guard evaluation.truth != .unknown else {
+                return Evaluation(truth: .unknown, facts: [], missing: evaluation.missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
+            }
+            return Evaluation(truth: negate ? evaluation.truth.negated : evaluation.truth, facts: evaluation.facts, missing: [])
+        }
         var facts: [Fact] = []
         var missing: [MissingFact] = []
         var truth = Truth.no
         for direction in test.flowDirections {
-            let evaluation = flowDirection(direction.lowercased)
+            let evaluation = flowDirection(direction)
             switch evaluation.truth {
             case .yes: truth = .yes; facts.append(adopting: evaluation.facts)
             case .unknown: if truth != .yes { truth = .unknown }; missing.append(adopting: evaluation.missing)
@@ -348,20 +356,20 @@ final class Reasoner<Node: RecordNode> {
     private var flowToDPRK: Evaluation?
     private var flowFromDPRK: Evaluation?
 
-    private func flowDirection(_ direction: String) -> Evaluation {
+    private func flowDirection(_ direction: FlowDirection) -> Evaluation {
         switch direction {
-        case "to_dprk":
+        case .toDPRK:
             if let flowToDPRK { return flowToDPRK }
-            let evaluation = evaluateDirection(direction)
+            let evaluation = evaluateDirection("to_dprk")
             flowToDPRK = evaluation
             return evaluation
-        case "from_dprk":
+        case .fromDPRK:
             if let flowFromDPRK { return flowFromDPRK }
-            let evaluation = evaluateDirection(direction)
+            let evaluation = evaluateDirection("from_dprk")
             flowFromDPRK = evaluation
             return evaluation
-        default:
-            return evaluateDirection(direction)
+        case .other:
+            return Evaluation(truth: .no, facts: [], missing: [])
         }
     }
 
