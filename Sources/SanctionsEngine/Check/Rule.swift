@@ -267,6 +267,8 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         let utf8Ends: [Int]
         /// `suffixes[i]`: the components from the `i`th on, joined by dots.
         let suffixes: [String]
+        /// `prefixes[i]`: the components before the `i`th, joined by dots (`""` for 0).
+        let prefixes: [String]
         /// What a `some` over this path misses where the list is not given.
         let someNeed: String
 
@@ -275,6 +277,7 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             self.utf8 = utf8
             self.utf8Ends = utf8Ends
             suffixes = components.indices.map { components[$0...].joined(separator: ".") }
+            prefixes = components.indices.map { components[..<$0].joined(separator: ".") }
             someNeed = "whether any \(suffixes.first ?? "") entry qualifies"
         }
     }
@@ -283,6 +286,10 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The components from the `level`th on, joined by dots (`goods.hs` from 0, `hs` from
     /// 1): where a finding places a member that is absent, written once per path.
     func suffix(from level: Int) -> String { storage.suffixes[level] }
+    /// The components before the `level`th, joined by dots (`goods` before 1, `""` before
+    /// 0): where a walk from the record's root that met no list stands, written once per
+    /// path.
+    func prefix(upTo level: Int) -> String { level < storage.prefixes.count ? storage.prefixes[level] : description }
     /// `whether any goods entry qualifies`: what a `some` over this path misses where the
     /// list is not given, written once per path.
     var someNeed: String { storage.someNeed }

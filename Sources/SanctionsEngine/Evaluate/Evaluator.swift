@@ -279,44 +279,53 @@ final class Reasoner<Node: RecordNode> {
             default: break
             }
         }
-        Reasoner.walk(path, level: 0, scope.value, scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf, into: &result)
+        // From the record's root, the walk names no place until it meets a list.
+        Reasoner.walk(path, level: 0, scope.value, scope.atRecordRoot ? nil : scope.prefix, parent: nil, fanOutLeaf: fanOutLeaf,
+                      into: &result)
         return result
     }
 
     /// Appends the candidates `path` leads to from its `level`th component on, from `node`
-    /// at `prefix`.
-    static func walk(_ path: FieldPath, level: Int, _ node: Node, _ prefix: String, parent: Node?,
+    /// at `prefix`; a nil `prefix` stands for the path's own components before `level`
+    /// (a walk from the record's root that has met no list), written only where a list
+    /// makes it differ: most paths are named as the rule writes them, with no text joined.
+    static func walk(_ path: FieldPath, level: Int, _ node: Node, _ prefix: String?, parent: Node?,
                      fanOutLeaf: Bool, into result: inout [Candidate]) {
         let components = path.components
         guard level < components.count else {
             if fanOutLeaf, node.isArray {
+                let place = prefix ?? path.description
                 var index = 0
                 _ = node.forEachElement { element in
-                    result.append(Candidate(path: "\(prefix)[\(index)]", value: element, parent: parent))
+                    result.append(Candidate(path: "\(place)[\(index)]", value: element, parent: parent))
                     index += 1
                     return true
                 }
             } else {
-                result.append(Candidate(path: prefix, value: node, parent: parent))
+                result.append(Candidate(path: prefix ?? path.description, value: node, parent: parent))
             }
             return
         }
         if node.isArray {
+            let place = prefix ?? path.prefix(upTo: level)
             var index = 0
             _ = node.forEachElement { element in
-                walk(path, level: level, element, "\(prefix)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
+                walk(path, level: level, element, "\(place)[\(index)]", parent: parent, fanOutLeaf: fanOutLeaf, into: &result)
                 index += 1
                 return true
             }
         } else if node.isObject {
             let head = components[level]
             if let child = node.member(head) {
-                walk(path, level: level + 1, child, Evaluator.join(prefix, head), parent: node, fanOutLeaf: fanOutLeaf, into: &result)
+                walk(path, level: level + 1, child, prefix.map { Evaluator.join($0, head) }, parent: node, fanOutLeaf: fanOutLeaf,
+                     into: &result)
             } else {
-                result.append(Candidate(path: Evaluator.join(prefix, path.suffix(from: level)), value: nil, parent: node))
+                result.append(Candidate(path: prefix.map { Evaluator.join($0, path.suffix(from: level)) } ?? path.description,
+                                        value: nil, parent: node))
             }
         } else {
-            result.append(Candidate(path: Evaluator.join(prefix, path.suffix(from: level)), value: nil, parent: nil))
+            result.append(Candidate(path: prefix.map { Evaluator.join($0, path.suffix(from: level)) } ?? path.description,
+                                    value: nil, parent: nil))
         }
     }
 
