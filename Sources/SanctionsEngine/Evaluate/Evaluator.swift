@@ -216,6 +216,10 @@ final class Reasoner<Node: RecordNode> {
 
     func evaluate(_ test: FieldTest, in scope: Scope) -> Evaluation {
         if scope.atRecordRoot, test.path.special == .flow { return flow(test) }
+        // Most paths meet no list: their one candidate is judged without listing candidates.
+        if scope.atRecordRoot, test.path.special == .none, let candidate = soleCandidate(test.path) {
+            return evaluate(test, on: candidate)
+        }
         let candidates = resolve(test.path, in: scope, fanOutLeaf: true)
         let words = test.need
         switch test.quick.kind {
@@ -258,7 +262,47 @@ final class Reasoner<Node: RecordNode> {
         return Evaluation(truth: .no, facts: noFacts, missing: [])
     }
 
+    /// ``evaluate(_:in:)`` of a test whose path leads to `candidate` alone.
+    private func evaluate(_ test: FieldTest, on candidate: Candidate) -> Evaluation {
+        switch test.quick.kind {
+        case .exists, .missing:
+            let exists = candidate.value != nil
+            let fact = Fact(path: candidate.path, value: candidate.value?.displayText ?? "(not given)", test: "is given", holds: exists)
+            return Evaluation(truth: Truth((test.quick.kind == .exists) == exists), facts: [fact], missing: [])
+        default:
+            break
+        }
+        guard let value = candidate.value else {
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: candidate.path, need: test.need)])
+        }
+        let quick = value.quickCheck(test)
+        let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
+            ?? Evaluator.check(test.test, value.value, parent: candidate.parent)
+        guard truth != .unknown else {
+            let words = test.need
+            return Evaluation(truth: .unknown, facts: [],
+                              missing: [MissingFact(path: candidate.path, need: reason.map { "\(words) (\($0))" } ?? words)])
+        }
+        return Evaluation(truth: truth, facts: [Fact(path: candidate.path, value: value.displayText, test: test.words, holds: truth == .yes)],
+                          missing: [])
+    }
+
     // MARK: Paths
+
+    /// The one candidate `path` leads to from the record's root when its walk meets no list
+    /// (nor a list at its end, which fans out): what ``resolve(_:in:fanOutLeaf:)`` would
+    /// give alone, without a list of candidates. Nil when the walk meets a list.
+    private func soleCandidate(_ path: FieldPath) -> Candidate? {
+        var node = root, parent: Node?
+        for component in path.components {
+            if node.isArray { return nil }
+            guard node.isObject else { return Candidate(path: path.description, value: nil, parent: nil) }
+            guard let child = node.member(component) else { return Candidate(path: path.description, value: nil, parent: node) }
+            parent = node
+            node = child
+        }
+        return node.isArray ? nil : Candidate(path: path.description, value: node, parent: parent)
+    }
 
     /// Every value the path leads to. Lists fan out (one candidate per element); a member
     /// that is absent yields a candidate with no value at the place it would be.
