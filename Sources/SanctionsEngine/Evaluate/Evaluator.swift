@@ -149,6 +149,12 @@ final class Reasoner<Node: RecordNode> {
             return Evaluation(truth: evaluation.truth.negated, facts: evaluation.facts, missing: evaluation.missing)
         case .some(let path, let child):
             if scope.atRecordRoot, let implied = impliedEvaluation(condition, path) { return implied }
+            if scope.atRecordRoot, path.special == .none, let candidate = soleCandidate(path) {
+                guard let element = candidate.value else {
+                    return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: candidate.path, need: path.someNeed)])
+                }
+                return Evaluator.disjunction(CollectionOfOne(evaluate(child, in: Scope(value: element, prefix: candidate.path))))
+            }
             return Evaluator.disjunction(resolve(path, in: scope, fanOutLeaf: true).lazy.map { candidate in
                 guard let element = candidate.value else {
                     return Evaluation(truth: .unknown, facts: [],

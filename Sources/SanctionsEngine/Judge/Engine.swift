@@ -391,10 +391,12 @@ public struct Engine: Sendable {
                                            citationsJSON: json?.windDownCitations))
             }
         }
-        for (index, exemption) in rule.exemptions.enumerated() {
-            // Most exemptions do not apply: their reasons are never shown.
+        for index in rule.exemptions.indices {
+            // Most exemptions do not apply: their reasons are never shown (nor the exemption
+            // copied out, a dozen references).
             let slot = index < slots.count ? slots[index] : nil
-            if reasons.truths.truth(exemption.program, shared: slot) == .no { continue }
+            if reasons.truths.truth(rule.exemptions[index].program, shared: slot) == .no { continue }
+            let exemption = rule.exemptions[index]
             let evaluation = reasons.evaluate(exemption.condition)
             let citationsJSON = json?.exemptionCitations[index]
             switch evaluation.truth {
