@@ -269,8 +269,10 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         let suffixes: [String]
         /// `prefixes[i]`: the components before the `i`th, joined by dots (`""` for 0).
         let prefixes: [String]
-        /// What a `some` over this path misses where the list is not given.
+        /// What a `some` over this path misses where the list is not given, and that
+        /// missing fact encoded (``MissingFact/json``).
         let someNeed: String
+        let someMissingJSON: [UInt8]
 
         init(components: [String], utf8: [UInt8], utf8Ends: [Int]) {
             self.components = components
@@ -279,6 +281,7 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             suffixes = components.indices.map { components[$0...].joined(separator: ".") }
             prefixes = components.indices.map { components[..<$0].joined(separator: ".") }
             someNeed = "whether any \(suffixes.first ?? "") entry qualifies"
+            someMissingJSON = ResultJSON.missingFact(path: suffixes.first ?? "", need: someNeed)
         }
     }
 
@@ -293,6 +296,9 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// `whether any goods entry qualifies`: what a `some` over this path misses where the
     /// list is not given, written once per path.
     var someNeed: String { storage.someNeed }
+    /// The missing fact a `some` over this path names where the list is not given (at the
+    /// path itself), encoded.
+    var someMissingJSON: [UInt8] { storage.someMissingJSON }
     /// The components' UTF-8 bytes, one after another, and where each ends: what a
     /// ``DocumentNode`` looks members up by.
     var utf8: [UInt8] { storage.utf8 }
@@ -355,6 +361,12 @@ final class FieldTest: Sendable {
     /// What a missing value is needed for: `describe`, else the path and the operator in
     /// words (`goods.hs in HS 27`).
     let need: String
+    /// The missing fact at the path itself, needed for ``need``, encoded
+    /// (``MissingFact/json``): what a test whose path meets no list misses.
+    let missingJSON: [UInt8]
+    /// For a test of `flow`, its missing facts at `to` and at `from` (the members that
+    /// decide a direction), needed for ``flowNeed``, encoded; empty for another test.
+    let flowMissingJSON: (to: [UInt8], from: [UInt8])
 
     init(path: FieldPath, test: Operator, describe: String?) {
         self.path = path
@@ -363,6 +375,7 @@ final class FieldTest: Sendable {
         quick = QuickTest(test)
         words = describe ?? Evaluator.words(test)
         need = describe ?? "\(path) \(Evaluator.words(test))"
+        missingJSON = ResultJSON.missingFact(path: path.description, need: need)
         let wanted: [Value]
         switch test {
         case .equals(let value): wanted = [value]
@@ -371,6 +384,7 @@ final class FieldTest: Sendable {
             flow = nil
             flowDirections = []
             flowNeed = ""
+            flowMissingJSON = ([], [])
             return
         }
         let texts = wanted.map(\.displayText)
@@ -378,6 +392,7 @@ final class FieldTest: Sendable {
         var negated = false
         if case .notIn = test { negated = true }
         flowNeed = describe ?? "flow \(negated ? "is not" : "is") \(texts.joined(separator: " or "))"
+        flowMissingJSON = (ResultJSON.missingFact(path: "to", need: flowNeed), ResultJSON.missingFact(path: "from", need: flowNeed))
         flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },
                 texts.contains { Evaluator.equalsIgnoringCase($0, "from_dprk") }, negated)
     }

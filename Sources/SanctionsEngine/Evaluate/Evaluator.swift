@@ -151,7 +151,8 @@ final class Reasoner<Node: RecordNode> {
             if scope.atRecordRoot, let implied = impliedEvaluation(condition, path) { return implied }
             if scope.atRecordRoot, path.special == .none, let candidate = soleCandidate(path) {
                 guard let element = candidate.value else {
-                    return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: candidate.path, need: path.someNeed)])
+                    return Evaluation(truth: .unknown, facts: [],
+                                      missing: [MissingFact(path: candidate.path, need: path.someNeed, json: path.someMissingJSON)])
                 }
                 return Evaluator.disjunction(CollectionOfOne(evaluate(child, in: Scope(value: element, prefix: candidate.path))))
             }
@@ -279,7 +280,8 @@ final class Reasoner<Node: RecordNode> {
             break
         }
         guard let value = candidate.value else {
-            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: candidate.path, need: test.need)])
+            // Its place is the path as written: the fact is the test's own, encoded once.
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: candidate.path, need: test.need, json: test.missingJSON)])
         }
         let quick = value.quickCheck(test)
         let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
@@ -391,7 +393,7 @@ final class Reasoner<Node: RecordNode> {
         if test.flowDirections.count == 1 {
             let evaluation = flowDirection(test.flowDirections[0])
             guard evaluation.truth != .unknown else {
-                return Evaluation(truth: .unknown, facts: [], missing: evaluation.missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
+                return Evaluation(truth: .unknown, facts: [], missing: evaluation.missing.map { flowMissing(at: $0.path, test) })
             }
             return Evaluation(truth: negate ? evaluation.truth.negated : evaluation.truth, facts: evaluation.facts, missing: [])
         }
@@ -408,7 +410,14 @@ final class Reasoner<Node: RecordNode> {
         }
         if negate { truth = truth.negated }
         guard truth == .unknown else { return Evaluation(truth: truth, facts: facts, missing: []) }
-        return Evaluation(truth: .unknown, facts: [], missing: missing.map { MissingFact(path: $0.path, need: test.flowNeed) })
+        return Evaluation(truth: .unknown, facts: [], missing: missing.map { flowMissing(at: $0.path, test) })
+    }
+
+    /// What the `flow` test misses at `path` (`to` or `from`, the member that would decide a
+    /// direction), with the test's encoding of it.
+    private func flowMissing(at path: String, _ test: FieldTest) -> MissingFact {
+        let json = path == "to" ? test.flowMissingJSON.to : (path == "from" ? test.flowMissingJSON.from : nil)
+        return MissingFact(path: path, need: test.flowNeed, json: json)
     }
 
     /// Each direction's evaluation, once worked out: the record's rules ask the same two.

@@ -20,8 +20,28 @@ public struct MissingFact: Sendable, Hashable {
     public let path: String
     /// Why it is needed, in words: `value greater than USD 500`.
     public let need: String
+    /// The fact as ``ResultJSON`` writes it, when both its texts are the rules' own (a
+    /// test's path and words, encoded once when the rule is loaded): most missing facts
+    /// are, and the result stream copies the bytes. Not part of what the fact is.
+    var json: [UInt8]?
 
     public var text: String { "\(path): needed to decide \(need)" }
+
+    init(path: String, need: String, json: [UInt8]? = nil) {
+        self.path = path
+        self.need = need
+        self.json = json
+    }
+
+    /// Facts are equal when their places and needs are (however they are encoded).
+    public static func == (lhs: MissingFact, rhs: MissingFact) -> Bool {
+        lhs.path == rhs.path && lhs.need == rhs.need
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        hasher.combine(need)
+    }
 }
 
 /// The result of evaluating a condition on a record: three-valued, with the evidence.

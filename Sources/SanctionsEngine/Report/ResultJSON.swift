@@ -208,11 +208,23 @@ public enum ResultJSON {
     }
 
     static func write(_ missing: MissingFact, to out: inout JSONBytes) {
+        if let json = missing.json {
+            out.raw(json)
+            return
+        }
         out.raw("{\"path\":")
         out.quote(missing.path)
         out.raw(",\"need\":")
         out.quote(missing.need)
         out.raw("}")
+    }
+
+    /// The missing fact at `path`, needed for `need`, as ``write(_:to:)-(MissingFact,_)``
+    /// writes it: encoded once, for ``MissingFact/json``.
+    static func missingFact(path: String, need: String) -> [UInt8] {
+        var out = JSONBytes(capacity: 32 + path.utf8.count + need.utf8.count)
+        write(MissingFact(path: path, need: need), to: &out)
+        return out.take()
     }
 
     static func write(_ note: ExemptionNote, to out: inout JSONBytes) {
