@@ -300,7 +300,7 @@ final class Reasoner<Node: RecordNode> {
     /// The one candidate `path` leads to from the record's root when its walk meets no list
     /// (nor a list at its end, which fans out): what ``resolve(_:in:fanOutLeaf:)`` would
     /// give alone, without a list of candidates. Nil when the walk meets a list.
-    private func soleCandidate(_ path: FieldPath) -> Candidate? {
+    func soleCandidate(_ path: FieldPath) -> Candidate? {
         var node = root, parent: Node?
         for component in path.components {
             if node.isArray { return nil }

@@ -209,6 +209,48 @@ import Testing
         }
     }
 
+    /// The paths a condition reads from the record's root (not those inside a `some`).
+    static func rootPaths(of condition: Condition) -> [FieldPath] {
+        switch condition {
+        case .all(let children), .any(let children): return children.flatMap(rootPaths)
+        case .not(let child): return rootPaths(of: child)
+        case .some(let path, _), .screen(let path, _): return [path]
+        case .test(let test): return [test.path]
+        }
+    }
+
+    /// A path that meets no list leads to one candidate, found without listing candidates
+    /// (`Reasoner.soleCandidate`, what the reasoned evaluation of most tests and `some`s
+    /// reads): the one the walk finds, at the same place, with the same value and the same
+    /// object holding it. Where it meets a list, the walk names its elements.
+    @Test func aPathThatMeetsNoListLeadsToTheOneCandidateTheWalkFinds() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let paths = rulebook.rules.flatMap { rule in
+            FastPathTests.conditions(of: rule).flatMap { FastPathTests.rootPaths(of: $0.condition) }
+        }.filter { $0.special == .none }
+        var found = 0, absent = 0, lists = 0
+        for record in try FastPathTests.records() {
+            let reasons = Evaluator(record: record).reasons
+            for path in paths {
+                let walked = reasons.resolve(path, in: .init(value: reasons.root, prefix: ""), fanOutLeaf: true)
+                guard let candidate = reasons.soleCandidate(path) else {
+                    lists += 1
+                    #expect(walked.count != 1 || walked[0].path.contains("["), "\(path) on \(record.id)")
+                    continue
+                }
+                if candidate.value == nil { absent += 1 } else { found += 1 }
+                #expect(walked.count == 1, "\(path) on \(record.id)")
+                guard let only = walked.first else { continue }
+                #expect(only.path == candidate.path, "\(path) on \(record.id)")
+                #expect(only.value?.displayText == candidate.value?.displayText, "\(path) on \(record.id)")
+                #expect(only.parent?.displayText == candidate.parent?.displayText, "\(path) on \(record.id)")
+            }
+        }
+        #expect(found > 10_000)
+        #expect(absent > 10_000)
+        #expect(lists > 1_000)
+    }
+
     /// The rule index skips a rule for exactly the direction pairs its `flow` conjuncts
     /// rule out (bit `3 × to + from`, each yes 0, no 1, unknown 2).
     @Test func theIndexSkipsARuleOnlyWhereItsFlowFails() throws {
@@ -717,12 +759,13 @@ import Testing
     }
 
     /// A finding's parts that are its rule's own (title, category, status, citations, and its
-    /// exemption's citations) are written from bytes encoded once per rule: the same bytes as
-    /// encoding the finding afresh, in full and in brief.
+    /// exemption's citations) are written from bytes encoded once per rule, and the missing
+    /// facts its tests name from bytes encoded once per test: the same bytes as encoding the
+    /// finding afresh, in full and in brief.
     @Test func preEncodedRulePartsAreThePartsEncoded() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let engine = Engine(rulebook: rulebook)
-        var preEncoded = 0, exemptions = 0, brief = 0
+        var preEncoded = 0, exemptions = 0, brief = 0, missingEncoded = 0
         func encoded(_ finding: Finding, _ write: (Finding, inout JSONBytes) -> Void) -> String {
             var out = JSONBytes()
             write(finding, &out)
@@ -735,13 +778,18 @@ import Testing
                     preEncoded += 1
                     if detail == .verdicts { brief += 1 }
                     if finding.exemption?.citationsJSON != nil { exemptions += 1 }
+                    // Missing facts encoded once are written as they are encoded afresh.
+                    func plain(_ facts: [MissingFact]) -> [MissingFact] {
+                        missingEncoded += facts.count { $0.json != nil }
+                        return facts.map { MissingFact(path: $0.path, need: $0.need) }
+                    }
                     let note = finding.exemption.map {
                         ExemptionNote(id: $0.id, title: $0.title, citations: $0.citations, status: $0.status, because: $0.because,
-                                      missing: $0.missing)
+                                      missing: plain($0.missing))
                     }
                     let plain = Finding(rule: finding.rule, title: finding.title, verdict: finding.verdict, category: finding.category,
                                         citations: finding.citations, message: finding.message, because: finding.because,
-                                        missing: finding.missing, exemption: note, status: finding.status, cap: finding.cap)
+                                        missing: plain(finding.missing), exemption: note, status: finding.status, cap: finding.cap)
                     #expect(encoded(finding, ResultJSON.write) == encoded(plain, ResultJSON.write), "\(finding.rule) on \(record.id)")
                     #expect(encoded(finding, ResultJSON.writeBrief) == encoded(plain, ResultJSON.writeBrief), "\(finding.rule) on \(record.id)")
                 }
@@ -750,6 +798,7 @@ import Testing
         #expect(preEncoded > 1_000)
         #expect(brief > 500)
         #expect(exemptions > 20)
+        #expect(missingEncoded > 1_000)
         // Every rule's whole brief finding, for every verdict, is the finding encoded afresh.
         for rule in rulebook.rules {
             let json = RuleJSON(rule)
