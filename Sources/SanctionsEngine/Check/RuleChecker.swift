@@ -462,23 +462,27 @@ struct RuleChecker {
     func message(_ node: SyntaxNode) -> MessageTemplate? {
         guard let text = reader.text(node, "'message'") else { return nil }
         var segments: [MessageTemplate.Segment] = []
-        var rest = Substring(text.trimmingTrailingNewlines())
-        while let open = rest.firstIndex(of: "{") {
-            if open > rest.startIndex { segments.append(.text(String(rest[..<open]))) }
-            guard let close = rest[open...].firstIndex(of: "}") else {
+        // Read as UTF-8 (braces are ASCII, never part of another character's bytes): walking
+        // a text by characters cost a tenth of the rulebook's start-up.
+        let bytes = Array(text.trimmingTrailingNewlines().utf8)
+        func piece(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        var start = 0
+        while let open = bytes[start...].firstIndex(of: UInt8(ascii: "{")) {
+            if open > start { segments.append(.text(piece(start..<open))) }
+            guard let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) else {
                 reader.error(node, "'message' has a '{' without its '}': write {path}, e.g. {goods.hs}")
                 return nil
             }
-            let name = String(rest[rest.index(after: open)..<close])
+            let name = piece(open + 1..<close)
             let components = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !name.isEmpty, components.allSatisfy({ !$0.isEmpty }) else {
                 reader.error(node, "'message' placeholder {\(name)} is not a field path")
                 return nil
             }
             segments.append(.field(FieldPath(components: components)))
-            rest = rest[rest.index(after: close)...]
+            start = close + 1
         }
-        if !rest.isEmpty { segments.append(.text(String(rest))) }
+        if start < bytes.count { segments.append(.text(piece(start..<bytes.count))) }
         return MessageTemplate(segments: segments)
     }
 
