@@ -149,12 +149,12 @@ final class Reasoner<Node: RecordNode> {
             return Evaluation(truth: evaluation.truth.negated, facts: evaluation.facts, missing: evaluation.missing)
         case .some(let path, let child):
             if scope.atRecordRoot, let implied = impliedEvaluation(condition, path) { return implied }
-            if scope.atRecordRoot, path.special == .none, let candidate = soleCandidate(path) {
-                guard let element = candidate.value else {
+            if scope.atRecordRoot, path.special == .none, let place = place(of: path) {
+                guard let element = place.value else {
                     return Evaluation(truth: .unknown, facts: [],
-                                      missing: [MissingFact(path: candidate.path, need: path.someNeed, json: path.someMissingJSON)])
+                                      missing: [MissingFact(path: path.description, need: path.someNeed, json: path.someMissingJSON)])
                 }
-                return Evaluator.disjunction(CollectionOfOne(evaluate(child, in: Scope(value: element, prefix: candidate.path))))
+                return Evaluator.disjunction(CollectionOfOne(evaluate(child, in: Scope(value: element, prefix: path.description))))
             }
             return Evaluator.disjunction(resolve(path, in: scope, fanOutLeaf: true).lazy.map { candidate in
                 guard let element = candidate.value else {
@@ -223,9 +223,10 @@ final class Reasoner<Node: RecordNode> {
 
     func evaluate(_ test: FieldTest, in scope: Scope) -> Evaluation {
         if scope.atRecordRoot, test.path.special == .flow { return flow(test) }
-        // Most paths meet no list: their one candidate is judged without listing candidates.
-        if scope.atRecordRoot, test.path.special == .none, let candidate = soleCandidate(test.path) {
-            return evaluate(test, on: candidate)
+        // Most paths meet no list: the one place they lead to is judged without listing
+        // candidates.
+        if scope.atRecordRoot, test.path.special == .none, let place = place(of: test.path) {
+            return evaluate(test, at: place.value, parent: place.parent)
         }
         let candidates = resolve(test.path, in: scope, fanOutLeaf: true)
         let words = test.need
@@ -269,47 +270,49 @@ final class Reasoner<Node: RecordNode> {
         return Evaluation(truth: .no, facts: noFacts, missing: [])
     }
 
-    /// ``evaluate(_:in:)`` of a test whose path leads to `candidate` alone.
-    private func evaluate(_ test: FieldTest, on candidate: Candidate) -> Evaluation {
+    /// ``evaluate(_:in:)`` of a test whose path leads to one place from the record's root,
+    /// named by the path as written: `value` there (nil when absent), held by `parent`.
+    private func evaluate(_ test: FieldTest, at value: Node?, parent: Node?) -> Evaluation {
         switch test.quick.kind {
         case .exists, .missing:
-            let exists = candidate.value != nil
-            let fact = Fact(path: candidate.path, value: candidate.value?.displayText ?? "(not given)", test: "is given", holds: exists)
+            let exists = value != nil
+            let fact = Fact(path: test.path.description, value: value?.displayText ?? "(not given)", test: "is given", holds: exists)
             return Evaluation(truth: Truth((test.quick.kind == .exists) == exists), facts: [fact], missing: [])
         default:
             break
         }
-        guard let value = candidate.value else {
-            // Its place is the path as written: the fact is the test's own, encoded once.
-            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: candidate.path, need: test.need, json: test.missingJSON)])
+        guard let value else {
+            // The fact is the test's own, encoded once.
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: test.path.description, need: test.need, json: test.missingJSON)])
         }
         let quick = value.quickCheck(test)
         let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
-            ?? Evaluator.check(test.test, value.value, parent: candidate.parent)
+            ?? Evaluator.check(test.test, value.value, parent: parent)
         guard truth != .unknown else {
             let words = test.need
             return Evaluation(truth: .unknown, facts: [],
-                              missing: [MissingFact(path: candidate.path, need: reason.map { "\(words) (\($0))" } ?? words)])
+                              missing: [MissingFact(path: test.path.description, need: reason.map { "\(words) (\($0))" } ?? words)])
         }
-        return Evaluation(truth: truth, facts: [Fact(path: candidate.path, value: value.displayText, test: test.words, holds: truth == .yes)],
+        return Evaluation(truth: truth, facts: [Fact(path: test.path.description, value: value.displayText, test: test.words, holds: truth == .yes)],
                           missing: [])
     }
 
     // MARK: Paths
 
-    /// The one candidate `path` leads to from the record's root when its walk meets no list
-    /// (nor a list at its end, which fans out): what ``resolve(_:in:fanOutLeaf:)`` would
-    /// give alone, without a list of candidates. Nil when the walk meets a list.
-    func soleCandidate(_ path: FieldPath) -> Candidate? {
+    /// The one place `path` leads to from the record's root when its walk meets no list (nor
+    /// a list at its end, which fans out): the value there (nil when it is absent) and the
+    /// object holding it, what ``resolve(_:in:fanOutLeaf:)`` would give alone, at the path
+    /// as written, without a list of candidates. Nil when the walk meets a list.
+    func place(of path: FieldPath) -> (value: Node?, parent: Node?)? {
         var node = root, parent: Node?
         for component in path.components {
             if node.isArray { return nil }
-            guard node.isObject else { return Candidate(path: path.description, value: nil, parent: nil) }
-            guard let child = node.member(component) else { return Candidate(path: path.description, value: nil, parent: node) }
+            guard node.isObject else { return (nil, nil) }
+            guard let child = node.member(component) else { return (nil, node) }
             parent = node
             node = child
         }
-        return node.isArray ? nil : Candidate(path: path.description, value: node, parent: parent)
+        return node.isArray ? nil : (node, parent)
     }
 
     /// Every value the path leads to. Lists fan out (one candidate per element); a member

@@ -219,11 +219,12 @@ import Testing
         }
     }
 
-    /// A path that meets no list leads to one candidate, found without listing candidates
-    /// (`Reasoner.soleCandidate`, what the reasoned evaluation of most tests and `some`s
-    /// reads): the one the walk finds, at the same place, with the same value and the same
-    /// object holding it. Where it meets a list, the walk names its elements.
-    @Test func aPathThatMeetsNoListLeadsToTheOneCandidateTheWalkFinds() throws {
+    /// A path that meets no list leads to one place, found without listing candidates
+    /// (`Reasoner.place(of:)`, what the reasoned evaluation of most tests and `some`s
+    /// reads): the one candidate the walk finds, at the path as written, with the same
+    /// value and the same object holding it. Where it meets a list, the walk names its
+    /// elements.
+    @Test func aPathThatMeetsNoListLeadsToTheOnePlaceTheWalkFinds() throws {
         let rulebook = try #require(FastPathTests.rulebook)
         let paths = rulebook.rules.flatMap { rule in
             FastPathTests.conditions(of: rule).flatMap { FastPathTests.rootPaths(of: $0.condition) }
@@ -233,17 +234,17 @@ import Testing
             let reasons = Evaluator(record: record).reasons
             for path in paths {
                 let walked = reasons.resolve(path, in: .init(value: reasons.root, prefix: ""), fanOutLeaf: true)
-                guard let candidate = reasons.soleCandidate(path) else {
+                guard let place = reasons.place(of: path) else {
                     lists += 1
                     #expect(walked.count != 1 || walked[0].path.contains("["), "\(path) on \(record.id)")
                     continue
                 }
-                if candidate.value == nil { absent += 1 } else { found += 1 }
+                if place.value == nil { absent += 1 } else { found += 1 }
                 #expect(walked.count == 1, "\(path) on \(record.id)")
                 guard let only = walked.first else { continue }
-                #expect(only.path == candidate.path, "\(path) on \(record.id)")
-                #expect(only.value?.displayText == candidate.value?.displayText, "\(path) on \(record.id)")
-                #expect(only.parent?.displayText == candidate.parent?.displayText, "\(path) on \(record.id)")
+                #expect(only.path == path.description, "\(path) on \(record.id)")
+                #expect(only.value?.displayText == place.value?.displayText, "\(path) on \(record.id)")
+                #expect(only.parent?.displayText == place.parent?.displayText, "\(path) on \(record.id)")
             }
         }
         #expect(found > 10_000)
