@@ -369,9 +369,10 @@ final class FieldTest: Sendable {
     /// The missing fact at the path itself, needed for ``need``, encoded
     /// (``MissingFact/json``): what a test whose path meets no list misses.
     let missingJSON: [UInt8]
-    /// For a test of `flow`, its missing facts at `to` and at `from` (the members that
-    /// decide a direction), needed for ``flowNeed``, encoded; empty for another test.
-    let flowMissingJSON: (to: [UInt8], from: [UInt8])
+    /// For a test of `flow`, what it misses where `to` or `from` is not given (the members
+    /// that decide a direction): the fact there, needed for ``flowNeed``, encoded, a list
+    /// of one made once; empty for another test.
+    let flowMissing: (to: [MissingFact], from: [MissingFact])
 
     init(path: FieldPath, test: Operator, describe: String?) {
         self.path = path
@@ -389,7 +390,7 @@ final class FieldTest: Sendable {
             flow = nil
             flowDirections = []
             flowNeed = ""
-            flowMissingJSON = ([], [])
+            flowMissing = ([], [])
             return
         }
         let texts = wanted.map(\.displayText)
@@ -397,7 +398,8 @@ final class FieldTest: Sendable {
         var negated = false
         if case .notIn = test { negated = true }
         flowNeed = describe ?? "flow \(negated ? "is not" : "is") \(texts.joined(separator: " or "))"
-        flowMissingJSON = (ResultJSON.missingFact(path: "to", need: flowNeed), ResultJSON.missingFact(path: "from", need: flowNeed))
+        flowMissing = ([MissingFact(path: "to", need: flowNeed, json: ResultJSON.missingFact(path: "to", need: flowNeed))],
+                       [MissingFact(path: "from", need: flowNeed, json: ResultJSON.missingFact(path: "from", need: flowNeed))])
         flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },
                 texts.contains { Evaluator.equalsIgnoringCase($0, "from_dprk") }, negated)
     }

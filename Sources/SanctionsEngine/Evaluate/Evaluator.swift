@@ -396,7 +396,7 @@ final class Reasoner<Node: RecordNode> {
         if test.flowDirections.count == 1 {
             let evaluation = flowDirection(test.flowDirections[0])
             guard evaluation.truth != .unknown else {
-                return Evaluation(truth: .unknown, facts: [], missing: evaluation.missing.map { flowMissing(at: $0.path, test) })
+                return Evaluation(truth: .unknown, facts: [], missing: flowMissing(evaluation.missing, test))
             }
             return Evaluation(truth: negate ? evaluation.truth.negated : evaluation.truth, facts: evaluation.facts, missing: [])
         }
@@ -413,14 +413,20 @@ final class Reasoner<Node: RecordNode> {
         }
         if negate { truth = truth.negated }
         guard truth == .unknown else { return Evaluation(truth: truth, facts: facts, missing: []) }
-        return Evaluation(truth: .unknown, facts: [], missing: missing.map { flowMissing(at: $0.path, test) })
+        return Evaluation(truth: .unknown, facts: [], missing: flowMissing(missing, test))
     }
 
-    /// What the `flow` test misses at `path` (`to` or `from`, the member that would decide a
-    /// direction), with the test's encoding of it.
-    private func flowMissing(at path: String, _ test: FieldTest) -> MissingFact {
-        let json = path == "to" ? test.flowMissingJSON.to : (path == "from" ? test.flowMissingJSON.from : nil)
-        return MissingFact(path: path, need: test.flowNeed, json: json)
+    /// What the `flow` test misses, for the facts its directions miss (at `to` or `from`,
+    /// the members that decide a direction): the test's own list made once when it is one
+    /// of those, else each fact needed for the test.
+    private func flowMissing(_ missing: [MissingFact], _ test: FieldTest) -> [MissingFact] {
+        if missing.count == 1 {
+            if missing[0].path == "to" { return test.flowMissing.to }
+            if missing[0].path == "from" { return test.flowMissing.from }
+        }
+        return missing.map { fact in
+            fact.path == "to" ? test.flowMissing.to[0] : (fact.path == "from" ? test.flowMissing.from[0] : MissingFact(path: fact.path, need: test.flowNeed))
+        }
     }
 
     /// Each direction's evaluation, once worked out: the record's rules ask the same two.
