@@ -270,9 +270,9 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         /// `prefixes[i]`: the components before the `i`th, joined by dots (`""` for 0).
         let prefixes: [String]
         /// What a `some` over this path misses where the list is not given, and that
-        /// missing fact encoded (``MissingFact/json``).
+        /// missing fact, encoded (``MissingFact/json``), a list of one made once.
         let someNeed: String
-        let someMissingJSON: [UInt8]
+        let someMissing: [MissingFact]
 
         init(components: [String], utf8: [UInt8], utf8Ends: [Int]) {
             self.components = components
@@ -286,7 +286,8 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             self.suffixes = suffixes
             self.prefixes = Array(prefixes.prefix(components.count))
             someNeed = "whether any " + (suffixes.first ?? "") + " entry qualifies"
-            someMissingJSON = ResultJSON.missingFact(path: suffixes.first ?? "", need: someNeed)
+            someMissing = [MissingFact(path: suffixes.first ?? "", need: someNeed,
+                                       json: ResultJSON.missingFact(path: suffixes.first ?? "", need: someNeed))]
         }
     }
 
@@ -301,9 +302,9 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// `whether any goods entry qualifies`: what a `some` over this path misses where the
     /// list is not given, written once per path.
     var someNeed: String { storage.someNeed }
-    /// The missing fact a `some` over this path names where the list is not given (at the
-    /// path itself), encoded.
-    var someMissingJSON: [UInt8] { storage.someMissingJSON }
+    /// What a `some` over this path misses where the list is not given: the fact at the
+    /// path itself, encoded, a list of one made once per path.
+    var someMissing: [MissingFact] { storage.someMissing }
     /// The components' UTF-8 bytes, one after another, and where each ends: what a
     /// ``DocumentNode`` looks members up by.
     var utf8: [UInt8] { storage.utf8 }
@@ -366,9 +367,10 @@ final class FieldTest: Sendable {
     /// What a missing value is needed for: `describe`, else the path and the operator in
     /// words (`goods.hs in HS 27`).
     let need: String
-    /// The missing fact at the path itself, needed for ``need``, encoded
-    /// (``MissingFact/json``): what a test whose path meets no list misses.
-    let missingJSON: [UInt8]
+    /// What a test whose path meets no list misses where its value is not given: the fact
+    /// at the path itself, needed for ``need``, encoded (``MissingFact/json``), a list of
+    /// one made once.
+    let missing: [MissingFact]
     /// For a test of `flow`, what it misses where `to` or `from` is not given (the members
     /// that decide a direction): the fact there, needed for ``flowNeed``, encoded, a list
     /// of one made once; empty for another test.
@@ -381,7 +383,7 @@ final class FieldTest: Sendable {
         quick = QuickTest(test)
         words = describe ?? Evaluator.words(test)
         need = describe ?? "\(path) \(Evaluator.words(test))"
-        missingJSON = ResultJSON.missingFact(path: path.description, need: need)
+        missing = [MissingFact(path: path.description, need: need, json: ResultJSON.missingFact(path: path.description, need: need))]
         let wanted: [Value]
         switch test {
         case .equals(let value): wanted = [value]

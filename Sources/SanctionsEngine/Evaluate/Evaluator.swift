@@ -150,10 +150,7 @@ final class Reasoner<Node: RecordNode> {
         case .some(let path, let child):
             if scope.atRecordRoot, let implied = impliedEvaluation(condition, path) { return implied }
             if scope.atRecordRoot, path.special == .none, let place = place(of: path) {
-                guard let element = place.value else {
-                    return Evaluation(truth: .unknown, facts: [],
-                                      missing: [MissingFact(path: path.description, need: path.someNeed, json: path.someMissingJSON)])
-                }
+                guard let element = place.value else { return Evaluation(truth: .unknown, facts: [], missing: path.someMissing) }
                 return Evaluator.disjunction(CollectionOfOne(evaluate(child, in: Scope(value: element, prefix: path.description))))
             }
             return Evaluator.disjunction(resolve(path, in: scope, fanOutLeaf: true).lazy.map { candidate in
@@ -283,7 +280,7 @@ final class Reasoner<Node: RecordNode> {
         }
         guard let value else {
             // The fact is the test's own, encoded once.
-            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: test.path.description, need: test.need, json: test.missingJSON)])
+            return Evaluation(truth: .unknown, facts: [], missing: test.missing)
         }
         let quick = value.quickCheck(test)
         let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
