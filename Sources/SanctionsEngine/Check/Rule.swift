@@ -569,16 +569,15 @@ enum Measure: Sendable, CustomStringConvertible {
 
 /// A message with `{path}` placeholders, split at check time.
 struct MessageTemplate: Sendable {
+    /// A piece of the message as written: a text, or a placeholder's path.
     enum Segment: Sendable {
         case text(String)
         case field(FieldPath)
     }
 
-    let segments: [Segment]
-
     /// The message as the engine fills it in: each placeholder with the text before it
     /// (``text``'s bytes in `textBefore`), then the text after the last (`textAfter`). The
-    /// texts are bytes, copied whole; reading a segment out of an enum costs a retain.
+    /// texts are bytes, copied whole; reading a segment out of an enum cost a retain.
     struct Part: Sendable {
         let textBefore: Range<Int>
         let field: FieldPath
@@ -589,8 +588,8 @@ struct MessageTemplate: Sendable {
     /// The UTF-8 bytes of every text segment, one after the other.
     let text: [UInt8]
 
+    /// The template of the message written as `segments`.
     init(segments: [Segment]) {
-        self.segments = segments
         var parts: [Part] = [], text: [UInt8] = [], start = 0
         for segment in segments {
             switch segment {
