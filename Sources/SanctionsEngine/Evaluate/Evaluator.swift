@@ -421,8 +421,8 @@ final class Reasoner<Node: RecordNode> {
             if missing[0].path == "to" { return test.flowMissing.to }
             if missing[0].path == "from" { return test.flowMissing.from }
         }
-        return missing.map { fact in
-            fact.path == "to" ? test.flowMissing.to[0] : (fact.path == "from" ? test.flowMissing.from[0] : MissingFact(path: fact.path, need: test.flowNeed))
+        return missing.flatMap { fact in
+            fact.path == "to" ? test.flowMissing.to : (fact.path == "from" ? test.flowMissing.from : [MissingFact(path: fact.path, need: test.flowNeed)])
         }
     }
 
