@@ -286,8 +286,7 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             self.suffixes = suffixes
             self.prefixes = Array(prefixes.prefix(components.count))
             someNeed = "whether any " + (suffixes.first ?? "") + " entry qualifies"
-            someMissing = [MissingFact(path: suffixes.first ?? "", need: someNeed,
-                                       json: ResultJSON.missingFact(path: suffixes.first ?? "", need: someNeed))]
+            someMissing = ResultJSON.missingFact(path: suffixes.first ?? "", need: someNeed)
         }
     }
 
@@ -383,7 +382,7 @@ final class FieldTest: Sendable {
         quick = QuickTest(test)
         words = describe ?? Evaluator.words(test)
         need = describe ?? "\(path) \(Evaluator.words(test))"
-        missing = [MissingFact(path: path.description, need: need, json: ResultJSON.missingFact(path: path.description, need: need))]
+        missing = ResultJSON.missingFact(path: path.description, need: need)
         let wanted: [Value]
         switch test {
         case .equals(let value): wanted = [value]
@@ -400,8 +399,7 @@ final class FieldTest: Sendable {
         var negated = false
         if case .notIn = test { negated = true }
         flowNeed = describe ?? "flow \(negated ? "is not" : "is") \(texts.joined(separator: " or "))"
-        flowMissing = ([MissingFact(path: "to", need: flowNeed, json: ResultJSON.missingFact(path: "to", need: flowNeed))],
-                       [MissingFact(path: "from", need: flowNeed, json: ResultJSON.missingFact(path: "from", need: flowNeed))])
+        flowMissing = (ResultJSON.missingFact(path: "to", need: flowNeed), ResultJSON.missingFact(path: "from", need: flowNeed))
         flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },
                 texts.contains { Evaluator.equalsIgnoringCase($0, "from_dprk") }, negated)
     }

@@ -219,12 +219,13 @@ public enum ResultJSON {
         out.raw("}")
     }
 
-    /// The missing fact at `path`, needed for `need`, as ``write(_:to:)-(MissingFact,_)``
-    /// writes it: encoded once, for ``MissingFact/json``.
-    static func missingFact(path: String, need: String) -> [UInt8] {
+    /// The missing fact at `path`, needed for `need`, with its JSON as
+    /// ``write(_:to:)-(MissingFact,_)`` writes it (``MissingFact/json``), in a list of one:
+    /// what a rule's test misses on every record that lacks its fact, made once.
+    static func missingFact(path: String, need: String) -> [MissingFact] {
         var out = JSONBytes(capacity: 32 + path.utf8.count + need.utf8.count)
         write(MissingFact(path: path, need: need), to: &out)
-        return out.take()
+        return [MissingFact(path: path, need: need, json: out.take())]
     }
 
     static func write(_ note: ExemptionNote, to out: inout JSONBytes) {
