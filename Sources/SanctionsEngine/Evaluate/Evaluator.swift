@@ -84,21 +84,20 @@ final class Reasoner<Node: RecordNode> {
     /// The record's date as findings show it, written once for all of them.
     private(set) lazy var dateText = truths.date.description
 
-    /// The bytes of a finding's message as it is filled in: one buffer, lent to each
-    /// finding of the record in turn (``takeMessageBuffer()``, ``keepMessageBuffer(_:)``).
-    private var messageBuffer: [UInt8] = []
+    /// The bytes of a finding's message as it is filled in: one buffer (written as the
+    /// result stream's encoder writes, without an array's checks), lent to each finding of
+    /// the record in turn (``takeMessageBuffer()``, ``keepMessageBuffer(_:)``).
+    private var messageBuffer: JSONBytes?
 
     /// The record's message buffer, empty, for one message; give it back when done.
-    func takeMessageBuffer() -> [UInt8] {
-        var buffer: [UInt8] = []
-        swap(&buffer, &messageBuffer)
-        buffer.removeAll(keepingCapacity: true)
-        if buffer.capacity == 0 { buffer.reserveCapacity(256) }
+    func takeMessageBuffer() -> JSONBytes {
+        guard var buffer = messageBuffer.take() else { return JSONBytes() }
+        buffer.removeAll()
         return buffer
     }
 
     /// Gives the buffer ``takeMessageBuffer()`` lent back, for the next message.
-    func keepMessageBuffer(_ buffer: [UInt8]) {
+    func keepMessageBuffer(_ buffer: JSONBytes) {
         messageBuffer = buffer
     }
 

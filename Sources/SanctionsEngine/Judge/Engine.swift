@@ -428,15 +428,15 @@ public struct Engine: Sendable {
         defer { reasons.keepMessageBuffer(text) }
         template.text.withUnsafeBufferPointer { pieces in
             for part in template.parts {
-                text.append(contentsOf: UnsafeBufferPointer(rebasing: pieces[part.textBefore]))
+                text.raw(bytes: UnsafeBufferPointer(rebasing: pieces[part.textBefore]))
                 let path = part.field
                 if path.special == .flow {
-                    Engine.append(because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)", to: &text)
+                    text.raw(string: because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)")
                     continue
                 }
                 if path.special == .periodEnd {
                     // A fact the record implies: its one value, which a document cannot hold.
-                    Engine.append(reasons.truths.periodEnd.description, to: &text)
+                    text.raw(string: reasons.truths.periodEnd.description)
                     continue
                 }
                 // One value (most placeholders): it is the one to show, whatever the conditions
@@ -449,8 +449,8 @@ public struct Engine: Sendable {
                 }
                 if count == 1 {
                     // A text's own bytes when it has them (a document's), else as shown.
-                    if only?.withStringBytes({ text.append(contentsOf: $0) }) == nil {
-                        Engine.append(only?.displayText ?? "(not given)", to: &text)
+                    if only?.withStringBytes({ text.raw(bytes: $0) }) == nil {
+                        text.raw(string: only?.displayText ?? "(not given)")
                     }
                     continue
                 }
@@ -465,18 +465,11 @@ public struct Engine: Sendable {
                 }
                 let chosen = matching.isEmpty ? candidates : matching
                 let values = chosen.compactMap { $0.value?.displayText }
-                Engine.append(values.isEmpty ? "(not given)" : values.joined(separator: ", "), to: &text)
+                text.raw(string: values.isEmpty ? "(not given)" : values.joined(separator: ", "))
             }
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: pieces[template.textAfter]))
+            text.raw(bytes: UnsafeBufferPointer(rebasing: pieces[template.textAfter]))
         }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    /// Appends the text's UTF-8 bytes at once (appending its `utf8` view goes a byte at a time).
-    private static func append(_ piece: String, to text: inout [UInt8]) {
-        if piece.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) != nil { return }
-        var piece = piece
-        piece.withUTF8 { text.append(contentsOf: $0) }
+        return text.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `goods[1].hs` → [`goods[1]`]; nested lists give one prefix per level.

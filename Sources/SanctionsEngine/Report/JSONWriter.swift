@@ -131,6 +131,17 @@ public struct JSONBytes: Sendable {
         encoded.withUnsafeBufferPointer { append($0) }
     }
 
+    /// Appends bytes as they are (already-encoded JSON, or any text the encoder is used to
+    /// build: a finding's message).
+    mutating func raw(bytes: UnsafeBufferPointer<UInt8>) {
+        append(bytes)
+    }
+
+    /// Forgets what has been written, keeping the room for what comes next.
+    mutating func removeAll() {
+        count = 0
+    }
+
     /// `"key":`, after a comma unless it is the first member.
     @inline(__always)
     mutating func key(_ name: StaticString, first: inout Bool) {
