@@ -283,15 +283,11 @@ public struct Engine: Sendable {
         let evaluation = reasons.evaluate(rule.condition)
         if evaluation.truth == .no { return nil }
 
-        var applied: ExemptionNote?
-        var undecided: [ExemptionNote] = []
-        for candidate in exemptions(of: rule, reasons: reasons, json: json, slots: exemptionSlots) {
-            if candidate.status == .applied {
-                applied = candidate
-                break
-            }
-            undecided.append(candidate)
-        }
+        // The exemptions considered come applied first: one that applies decides, else all
+        // are undecided.
+        let notes = exemptions(of: rule, reasons: reasons, json: json, slots: exemptionSlots)
+        let applied = notes.first?.status == .applied ? notes.first : nil
+        let undecided = applied == nil ? notes : []
 
         let inForceFact = Fact(path: "date", value: reasons.dateText, test: rule.inForce.words, holds: true)
         let verdict = Engine.verdict(rule, truth: evaluation.truth, applied: applied != nil, undecided: !undecided.isEmpty)
