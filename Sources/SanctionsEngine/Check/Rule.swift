@@ -297,7 +297,7 @@ struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The components before the `level`th, joined by dots (`goods` before 1, `""` before
     /// 0): where a walk from the record's root that met no list stands, written once per
     /// path.
-    func prefix(upTo level: Int) -> String { level < storage.prefixes.count ? storage.prefixes[level] : description }
+    func prefix(upTo level: Int) -> String { storage.prefixes[level] }
     /// `whether any goods entry qualifies`: what a `some` over this path misses where the
     /// list is not given, written once per path.
     var someNeed: String { storage.someNeed }

@@ -246,15 +246,12 @@ final class Reasoner<Node: RecordNode> {
                 missing.append(MissingFact(path: candidate.path, need: words))
                 continue
             }
-            // The quick test's truth when it settles one (its unknown has a reason to give).
-            let quick = value.quickCheck(test)
-            let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
-                ?? Evaluator.check(test.test, value.value, parent: candidate.parent)
+            let (truth, reason) = judge(test, value, parent: candidate.parent)
             let fact = Fact(path: candidate.path, value: value.displayText, test: test.words, holds: truth == .yes)
             switch truth {
             case .yes: yesFacts.append(fact)
             case .no: noFacts.append(fact)
-            case .unknown: missing.append(MissingFact(path: candidate.path, need: reason.map { "\(words) (\($0))" } ?? words))
+            case .unknown: missing.append(MissingFact(path: candidate.path, need: Reasoner.need(test, reason)))
             }
         }
         if !yesFacts.isEmpty { return Evaluation(truth: .yes, facts: yesFacts, missing: []) }
@@ -281,16 +278,23 @@ final class Reasoner<Node: RecordNode> {
             // The fact is the test's own, encoded once.
             return Evaluation(truth: .unknown, facts: [], missing: test.missing)
         }
-        let quick = value.quickCheck(test)
-        let (truth, reason) = quick.flatMap { $0 == .unknown ? nil : ($0, nil) }
-            ?? Evaluator.check(test.test, value.value, parent: parent)
+        let (truth, reason) = judge(test, value, parent: parent)
         guard truth != .unknown else {
-            let words = test.need
-            return Evaluation(truth: .unknown, facts: [],
-                              missing: [MissingFact(path: test.path.description, need: reason.map { "\(words) (\($0))" } ?? words)])
+            return Evaluation(truth: .unknown, facts: [], missing: [MissingFact(path: test.path.description, need: Reasoner.need(test, reason))])
         }
         return Evaluation(truth: truth, facts: [Fact(path: test.path.description, value: value.displayText, test: test.words, holds: truth == .yes)],
                           missing: [])
+    }
+
+    /// The test's truth on one present value, held by `parent`: the quick test's when it
+    /// settles one, else the full check's, with the reason an unknown has to give.
+    private func judge(_ test: FieldTest, _ value: Node, parent: Node?) -> (Truth, String?) {
+        value.quickCheck(test).flatMap { $0 == .unknown ? nil : ($0, nil) } ?? Evaluator.check(test.test, value.value, parent: parent)
+    }
+
+    /// What a value the test cannot judge is needed for: its words, and why when there is a reason.
+    private static func need(_ test: FieldTest, _ reason: String?) -> String {
+        reason.map { "\(test.need) (\($0))" } ?? test.need
     }
 
     // MARK: Paths
