@@ -4,6 +4,7 @@ import SanctionsEngine
 
 struct Assess: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "assess",
         abstract: "Assess records and report findings with their citations.",
         discussion: """
         Reads JSON Lines (.jsonl), a JSON array (.json), YAML (.yaml, .yml) or CSV with dotted \
@@ -85,6 +86,7 @@ struct Assess: ParsableCommand {
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Combine the cap states of separate shards into one.",
         discussion: """
         Sharded runs give the same findings as one run over the whole input when every shard \
@@ -125,6 +127,7 @@ struct Merge: ParsableCommand {
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List the loaded rules with their citations and in-force dates.",
         discussion: """
         Examples:

@@ -10,6 +10,7 @@ import Glibc
 /// start-up time, and optionally a baseline command measured in the same run.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure throughput, memory and start-up of 'sanctions assess' on a workload.",
         discussion: """
         Each configuration runs 'sanctions assess WORKLOAD --format jsonl --threads N' as a child \

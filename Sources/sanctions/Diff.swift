@@ -4,6 +4,7 @@ import SanctionsEngine
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show which verdicts a rule change moves.",
         discussion: """
         Runs both rule sets over the case library and the given records and lists every \

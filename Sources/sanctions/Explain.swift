@@ -4,6 +4,7 @@ import SanctionsEngine
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Show, for a record, every rule considered and why it did or did not apply.",
         discussion: """
         For each rule: whether it covers the record's kind; whether it was in force on the \

@@ -4,6 +4,7 @@ import SanctionsEngine
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Write an analyst's report of a run: one self-contained HTML page, or Markdown.",
         discussion: """
         The report states the run's provenance (engine version, rule set digest, input files \

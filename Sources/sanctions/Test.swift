@@ -4,6 +4,7 @@ import SanctionsEngine
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "test",
         abstract: "Run the historical case library and every rule's examples.",
         discussion: """
         Each case (Fixtures/cases/*.yaml) gives records from a Panel of Experts or MSMT report \

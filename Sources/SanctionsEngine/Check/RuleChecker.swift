@@ -37,6 +37,9 @@ struct RuleChecker {
     /// Matchers already built, by list and measures: rules screening against the same list
     /// share one (building one normalises every name on the list).
     var matchers = MatcherCache()
+    /// Patterns already compiled, by their text: most `matches` tests share one
+    /// (`[a-z0-9]`), and compiling one costs a third of a million instructions.
+    var patterns = PatternCache()
     /// The record fields conditions may name; unknown ones are warnings.
     var schema = RecordSchema.standard
 
@@ -332,7 +335,7 @@ struct RuleChecker {
         case "matches":
             guard let pattern = reader.text(node, "'matches'") else { return nil }
             do {
-                return .matches(try BoundedPattern(pattern))
+                return .matches(try patterns.pattern(pattern))
             } catch {
                 reader.error(node, "'matches': \(error.message)")
                 return nil
@@ -574,5 +577,27 @@ final class MatcherCache: @unchecked Sendable {
         built[key] = slot
         lock.unlock()
         return slot.get { NameMatcher(list: measures.map { list.restricted(to: $0) } ?? list) }
+    }
+}
+
+/// The patterns a compilation has compiled (or refused), by their text; shared by the
+/// checkers that check rule files in parallel. A pattern is immutable once made, so rules
+/// with the same text may share one.
+final class PatternCache: @unchecked Sendable {
+    // @unchecked: `made` is read and written only under `lock`.
+    private var made: [String: Result<BoundedPattern, PatternError>] = [:]
+    private let lock = NSLock()
+
+    /// The pattern of `source`, as ``BoundedPattern/init(_:)`` makes or refuses it.
+    func pattern(_ source: String) throws(PatternError) -> BoundedPattern {
+        lock.lock()
+        let known = made[source]
+        lock.unlock()
+        if let known { return try known.get() }
+        let result = Result { () throws(PatternError) -> BoundedPattern in try BoundedPattern(source) }
+        lock.lock()
+        made[source] = result
+        lock.unlock()
+        return try result.get()
     }
 }

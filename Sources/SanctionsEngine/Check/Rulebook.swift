@@ -134,10 +134,12 @@ public struct Rulebook: Sendable {
         // Rule files are checked on every core, each with a reader of its own; their
         // diagnostics are taken in file order, as if checked one after another.
         let matchers = MatcherCache()
+        let patterns = PatternCache()
         let ruleDocuments = documents.filter { !isScopeFile($0.file.relative) && !isListFile($0.file.relative) }.map(\.node)
         let checked = ParallelMap.map(ruleDocuments) { [scopes, lists] node in
             var checker = RuleChecker(reader: Reader(), scopes: scopes, lists: lists)
             checker.matchers = matchers
+            checker.patterns = patterns
             let rule = checker.rule(node)
             return CheckedRule(rule: rule, diagnostics: checker.reader.diagnostics)
         }

@@ -67,34 +67,38 @@ struct SHA256 {
         var w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
                 UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        // Masking shifts (`&>>`, `&<<`): a rotation is one instruction, not a checked shift.
+        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+        var a = state[0], b = state[1], c = state[2], d = state[3]
+        var e = state[4], f = state[5], g = state[6], h = state[7]
         withUnsafeMutableBytes(of: &w) { raw in
             let words = raw.bindMemory(to: UInt32.self)
             for i in 0..<16 {
-                words[i] = UInt32(bytes[base + 4 * i]) << 24 | UInt32(bytes[base + 4 * i + 1]) << 16
-                    | UInt32(bytes[base + 4 * i + 2]) << 8 | UInt32(bytes[base + 4 * i + 3])
+                let at = base &+ 4 &* i
+                words[i] = UInt32(bytes[at]) &<< 24 | UInt32(bytes[at &+ 1]) &<< 16
+                    | UInt32(bytes[at &+ 2]) &<< 8 | UInt32(bytes[at &+ 3])
             }
-            func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-            var a = state[0], b = state[1], c = state[2], d = state[3]
-            var e = state[4], f = state[5], g = state[6], h = state[7]
-            for i in 0..<64 {
-                // The schedule in a ring of 16 words.
-                if i >= 16 {
-                    let w15 = words[(i - 15) & 15], w2 = words[(i - 2) & 15]
-                    let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
-                    let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
-                    words[i & 15] = words[i & 15] &+ s0 &+ words[(i - 7) & 15] &+ s1
+            SHA256.k.withUnsafeBufferPointer { k in
+                for i in 0..<64 {
+                    // The schedule in a ring of 16 words.
+                    if i >= 16 {
+                        let w15 = words[(i &- 15) & 15], w2 = words[(i &- 2) & 15]
+                        let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 &>> 3)
+                        let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 &>> 10)
+                        words[i & 15] = words[i & 15] &+ s0 &+ words[(i &- 7) & 15] &+ s1
+                    }
+                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ ch &+ k[i] &+ words[i & 15]
+                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
                 }
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ words[i & 15]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                h = g; g = f; f = e; e = d &+ t1
-                d = c; c = b; b = a; a = t1 &+ t2
             }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
         }
+        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 }

@@ -195,7 +195,7 @@ public struct NameMatcher: Sendable {
             for (kind, text) in texts {
                 var seen: Set<String> = []
                 for variant in [text, NameMatcher.withoutParentheses(text)] {
-                    let form = Form(tokens: NameMatcher.normalizedTokens(variant))
+                    let form = Form(name: variant)
                     guard !form.key.isEmpty, seen.insert(form.key).inserted else { continue }
                     let candidate = Candidate(entry: position, kind: kind, text: text, form: form)
                     // An earlier entry keeps a key, unless this text is a better kind (a name over an alias).
@@ -472,6 +472,11 @@ extension NameMatcher {
 
     /// `text` without its parenthesised parts: `DAEDONG CREDIT BANK (DCB)` → `DAEDONG CREDIT BANK `.
     static func withoutParentheses(_ text: String) -> String {
+        // Most names hold no bracket: the text itself, without walking its characters.
+        // (0xEF leads the UTF-8 of the full-width brackets, U+FF08 and U+FF09.)
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") || $0 == 0xEF }) else {
+            return text
+        }
         var depth = 0
         var kept = ""
         for character in text {

@@ -241,6 +241,43 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 10)
     }
 
+    /// Rules share a compiled pattern by its text (`PatternCache`); a refused one is still
+    /// reported in every file that writes it, at its own line, and an accepted one judges
+    /// every rule that writes it.
+    @Test func aPatternWrittenInSeveralRulesIsCheckedInEach() throws {
+        func rule(_ id: String, _ pattern: String) -> String {
+            """
+            id: \(id)
+            title: Rule \(id)
+            category: maritime
+            citations: [{resolution: 2371, year: 2017, paragraph: "8"}]
+            in_force: {from: 2017-08-05}
+            applies_to: [shipment]
+            when: {field: purpose, matches: "\(pattern)"}
+            verdict: violation
+            message: "m"
+            examples:
+              violation: [{id: v, kind: shipment, date: 2018-01-01, purpose: "kim"}]
+              not_violation: [{id: n, kind: shipment, date: 2018-01-01, purpose: "lee"}]
+            """
+        }
+        do {
+            _ = try loadRules(["a.yaml": rule("A", "(a+)+$"), "b.yaml": rule("B", "(a+)+$")])
+            Issue.record("a catastrophic pattern must be refused")
+        } catch let error as RulebookError {
+            let refused = error.diagnostics.filter { $0.message.contains("bounded time") }
+            #expect(refused.map { ($0.position.file as NSString).lastPathComponent }.sorted() == ["a.yaml", "b.yaml"])
+            #expect(refused.allSatisfy { $0.position.line == 7 })
+        }
+        let rulebook = try loadRules(["a.yaml": rule("A", "k.m|park"), "b.yaml": rule("B", "k.m|park")])
+        let engine = Engine(rulebook: rulebook)
+        for purpose in ["Kim", "PARK", "lee"] {
+            let record = try Record(json: #"{"id":"r","kind":"shipment","date":"2018-01-01","purpose":"\#(purpose)"}"#)
+            let violated = engine.assess(record).findings.filter { $0.verdict == .violation }.map(\.rule)
+            #expect(violated == (purpose == "lee" ? [] : ["A", "B"]), "\(purpose)")
+        }
+    }
+
     /// Loads rule files (relative path → text) from a fresh temporary directory.
     func loadRules(_ files: [String: String]) throws -> Rulebook {
         let directory = NSTemporaryDirectory() + "sanctions-rules-\(UUID().uuidString)"
