@@ -67,8 +67,6 @@ struct SHA256 {
         var w: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
                 UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        // Masking shifts (`&>>`, `&<<`): a rotation is one instruction, not a checked shift.
-        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
         var a = state[0], b = state[1], c = state[2], d = state[3]
         var e = state[4], f = state[5], g = state[6], h = state[7]
         withUnsafeMutableBytes(of: &w) { raw in
@@ -79,26 +77,49 @@ struct SHA256 {
                     | UInt32(bytes[at &+ 2]) &<< 8 | UInt32(bytes[at &+ 3])
             }
             SHA256.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    // The schedule in a ring of 16 words.
-                    if i >= 16 {
-                        let w15 = words[(i &- 15) & 15], w2 = words[(i &- 2) & 15]
-                        let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 &>> 3)
-                        let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 &>> 10)
-                        words[i & 15] = words[i & 15] &+ s0 &+ words[(i &- 7) & 15] &+ s1
-                    }
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ ch &+ k[i] &+ words[i & 15]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
+                // Eight rounds a turn, each naming the eight working variables one place on,
+                // so that none is moved from one to the next.
+                var i = 0
+                while i < 64 {
+                    SHA256.round(a, b, c, &d, e, f, g, &h, k[i], SHA256.word(words, i))
+                    SHA256.round(h, a, b, &c, d, e, f, &g, k[i &+ 1], SHA256.word(words, i &+ 1))
+                    SHA256.round(g, h, a, &b, c, d, e, &f, k[i &+ 2], SHA256.word(words, i &+ 2))
+                    SHA256.round(f, g, h, &a, b, c, d, &e, k[i &+ 3], SHA256.word(words, i &+ 3))
+                    SHA256.round(e, f, g, &h, a, b, c, &d, k[i &+ 4], SHA256.word(words, i &+ 4))
+                    SHA256.round(d, e, f, &g, h, a, b, &c, k[i &+ 5], SHA256.word(words, i &+ 5))
+                    SHA256.round(c, d, e, &f, g, h, a, &b, k[i &+ 6], SHA256.word(words, i &+ 6))
+                    SHA256.round(b, c, d, &e, f, g, h, &a, k[i &+ 7], SHA256.word(words, i &+ 7))
+                    i &+= 8
                 }
             }
         }
         state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+    }
+
+    /// A rotation to the right, as one instruction (masking shifts, not checked ones).
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+
+    /// Word `i` of the message schedule, kept in a ring of 16 words: the block's own words
+    /// for the first 16 rounds, then each worked out from four earlier ones.
+    @inline(__always) private static func word(_ words: UnsafeMutableBufferPointer<UInt32>, _ i: Int) -> UInt32 {
+        guard i >= 16 else { return words[i] }
+        let w15 = words[(i &- 15) & 15], w2 = words[(i &- 2) & 15]
+        let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 &>> 3)
+        let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 &>> 10)
+        let next = words[i & 15] &+ s0 &+ words[(i &- 7) & 15] &+ s1
+        words[i & 15] = next
+        return next
+    }
+
+    /// One round: `d` and `h` take their new values, the others are only read (the caller
+    /// names them one place on for the next round).
+    @inline(__always) private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                                               _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
+                                               _ k: UInt32, _ w: UInt32) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k &+ w
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+        d &+= t1
+        h = t1 &+ t2
     }
 }
