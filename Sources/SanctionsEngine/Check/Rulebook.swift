@@ -91,13 +91,22 @@ public struct Rulebook: Sendable {
         // The digest is worked out meanwhile, on a thread of its own.
         let digest = Digest(files: files.map { ($0.relative, $0.text) })
         // Files are parsed on every core (YAML is most of the start-up), then checked in order.
+        // A list file is read as soon as it is parsed, on the same core (the UN lists are the
+        // largest files), with a reader of its own.
         let parsed = ParallelMap.map(files, cost: { $0.text.utf8.count }) { file in
-            Result { () throws(YAMLSyntax.Failure) -> [SyntaxNode] in try YAMLSyntax.documents(file.text, file: file.path) }
+            Result { () throws(YAMLSyntax.Failure) -> (nodes: [SyntaxNode], list: ReadList?) in
+                let nodes = try YAMLSyntax.documents(file.text, file: file.path)
+                guard isListFile(file.relative), let node = nodes.first else { return (nodes, nil) }
+                let listReader = Reader()
+                return (nodes, ReadList(list: ListFile.read(node, reader: listReader), diagnostics: listReader.diagnostics))
+            }
         }
         var documents: [(file: (path: String, relative: String, text: String), node: SyntaxNode)] = []
+        var readLists: [(node: SyntaxNode, read: ReadList)] = []
         for (file, result) in zip(files, parsed) {
             do {
-                let nodes = try result.get()
+                let (nodes, list) = try result.get()
+                if let list, let node = nodes.first { readLists.append((node, list)) }
                 if nodes.count != 1 {
                     diagnostics.append(Diagnostic(SourcePosition(file: file.path, line: 1, column: 1), .error,
                         nodes.isEmpty ? "the file is empty: a rule file holds one rule" : "the file holds \(nodes.count) YAML documents: one rule per file"))
@@ -117,14 +126,7 @@ public struct Rulebook: Sendable {
                 scopes[name] = scope
             }
         }
-        // Lists are read on every core too (the UN lists are the largest files), each with a
-        // reader of its own.
-        let listDocuments = documents.filter { isListFile($0.file.relative) }.map(\.node)
-        let readLists = ParallelMap.map(listDocuments) { node in
-            let listReader = Reader()
-            return ReadList(list: ListFile.read(node, reader: listReader), diagnostics: listReader.diagnostics)
-        }
-        for (node, read) in zip(listDocuments, readLists) {
+        for (node, read) in readLists {
             reader.append(read.diagnostics)
             if let list = read.list {
                 if lists[list.id] != nil { reader.error(node, "list '\(list.id)' is defined twice") }
