@@ -222,12 +222,23 @@ enum YAMLSyntax {
                 let anchor = EventReader.text(event.raw.data.mapping_start.anchor)
                 var pairs: [(key: SyntaxNode, value: SyntaxNode)] = []
                 var size = 1
-                var keys: Set<String> = []
+                // The keys so far: looked through in order while few (most mappings have a
+                // handful; hashing each into a set cost more), hashed once there are many.
+                var keys: [String] = []
+                var manyKeys: Set<String>?
                 var duplicate: SyntaxNode?
                 while let keyEvent = try next(unless: YAML_MAPPING_END_EVENT) {
                     let key = try node(from: keyEvent, depth: depth + 1)
                     let value = try node(from: next(), depth: depth + 1)
-                    if let text = key.node.scalarText, !keys.insert(text).inserted, duplicate == nil { duplicate = key.node }
+                    if let text = key.node.scalarText {
+                        if manyKeys?.contains(text) ?? keys.contains(text) {
+                            if duplicate == nil { duplicate = key.node }
+                        } else {
+                            keys.append(text)
+                            manyKeys?.insert(text)
+                            if manyKeys == nil, keys.count > 16 { manyKeys = Set(keys) }
+                        }
+                    }
                     pairs.append((key.node, value.node))
                     size += key.size + value.size
                 }

@@ -100,6 +100,21 @@ import Yams
         #expect((error.line, error.column) == (3, 1))
     }
 
+    /// Keys are looked through in order while a mapping has few and hashed once it has
+    /// many: a repeated key is found either way, at its first repetition, and a mapping of
+    /// many distinct keys is no error.
+    @Test(arguments: [3, 16, 17, 40])
+    func aDuplicateKeyIsFoundInAMappingOfAnySize(_ count: Int) throws {
+        let keys = (0..<count).map { "key\($0)" }
+        let distinct = keys.map { "\($0): v" }.joined(separator: "\n") + "\n"
+        #expect(failure(distinct) == nil)
+        // key1 again after every key, then key0 again: the first repetition is reported.
+        let repeated = distinct + "key1: again\nkey0: again\n"
+        let error = try #require(failure(repeated))
+        #expect(error.message == "duplicate key key0, key1: each key may appear once")
+        #expect((error.line, error.column) == (count + 1, 1))
+    }
+
     @Test func syntaxErrorsSayWhereAndWhat() throws {
         let error = try #require(failure("id: a\nlist: [a, b\nnext: c\n", lineOffset: 10))
         #expect(error.message.hasPrefix("YAML syntax: "))
