@@ -41,6 +41,9 @@ final class TruthProgram: Sendable {
 
     let steps: [Step]
     let tests: [FieldTest]
+    /// `tests` unretained (`tests` keeps them): a test is judged on the reference as it is
+    /// stored, without retaining and releasing it for the call (a few dozen times a record).
+    private let testReferences: [Unmanaged<FieldTest>]
     let paths: [FieldPath]
     let screenings: [Screening]
     /// The conditions on `period_end` at the root, each compiled on its own to be decided
@@ -63,9 +66,15 @@ final class TruthProgram: Sendable {
         }
         steps = compiler.steps
         tests = compiler.tests
+        testReferences = compiler.tests.map { Unmanaged.passUnretained($0) }
         paths = compiler.paths
         screenings = compiler.screenings
         implied = compiler.implied
+    }
+
+    /// `body` of test `index`, on the reference `tests` holds (neither retained nor released).
+    @inline(__always) func test<Result>(_ index: Int, _ body: (FieldTest) -> Result) -> Result {
+        testReferences[index]._withUnsafeGuaranteedRef(body)
     }
 
     /// Builds the steps and what they name.
@@ -211,7 +220,7 @@ extension TruthEvaluator {
                 truth(program, steps, at: position + 1, in: element, atRoot: false)
             }
         case .test:
-            return truth(program.tests[Int(step.operand)], in: node, atRoot: atRoot)
+            return program.test(Int(step.operand)) { truth($0, in: node, atRoot: atRoot) }
         case .screen:
             let screenings = program.screenings[Int(step.extra)..<Int(step.extra + step.count)]
             var result = Truth.no
