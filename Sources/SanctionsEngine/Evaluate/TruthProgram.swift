@@ -45,6 +45,10 @@ final class TruthProgram: Sendable {
     /// stored, without retaining and releasing it for the call (a few dozen times a record).
     private let testReferences: [Unmanaged<FieldTest>]
     let paths: [FieldPath]
+    /// Each of `paths` in a box of its own, unretained (`pathBoxes` keeps them): a path is
+    /// read through its box's constant, without retaining and releasing it for the call.
+    private let pathReferences: [Unmanaged<PathBox>]
+    private let pathBoxes: [PathBox]
     let screenings: [Screening]
     /// The conditions on `period_end` at the root, each compiled on its own to be decided
     /// on a value: see ``Operation/implied``.
@@ -68,6 +72,8 @@ final class TruthProgram: Sendable {
         tests = compiler.tests
         testReferences = compiler.tests.map { Unmanaged.passUnretained($0) }
         paths = compiler.paths
+        pathBoxes = compiler.paths.map(PathBox.init)
+        pathReferences = pathBoxes.map { Unmanaged.passUnretained($0) }
         screenings = compiler.screenings
         implied = compiler.implied
     }
@@ -75,6 +81,17 @@ final class TruthProgram: Sendable {
     /// `body` of test `index`, on the reference `tests` holds (neither retained nor released).
     @inline(__always) func test<Result>(_ index: Int, _ body: (FieldTest) -> Result) -> Result {
         testReferences[index]._withUnsafeGuaranteedRef(body)
+    }
+
+    /// `body` of path `index`, read in place (neither it nor its storage retained).
+    @inline(__always) func path<Result>(_ index: Int, _ body: (FieldPath) -> Result) -> Result {
+        pathReferences[index]._withUnsafeGuaranteedRef { body($0.path) }
+    }
+
+    /// A path held by reference, so that it can be lent without a copy.
+    final class PathBox: Sendable {
+        let path: FieldPath
+        init(_ path: FieldPath) { self.path = path }
     }
 
     /// Builds the steps and what they name.
@@ -216,15 +233,17 @@ extension TruthEvaluator {
         case .not:
             return truth(program, steps, at: position + 1, in: node, atRoot: atRoot).negated
         case .some:
-            return disjunction(over: program.paths[Int(step.operand)], in: node, atRoot: atRoot) { element, _ in
-                truth(program, steps, at: position + 1, in: element, atRoot: false)
+            return program.path(Int(step.operand)) { path in
+                disjunction(over: path, in: node, atRoot: atRoot) { element, _ in
+                    truth(program, steps, at: position + 1, in: element, atRoot: false)
+                }
             }
         case .test:
             return program.test(Int(step.operand)) { truth($0, in: node, atRoot: atRoot) }
         case .screen:
             let screenings = program.screenings[Int(step.extra)..<Int(step.extra + step.count)]
             var result = Truth.no
-            visit(program.paths[Int(step.operand)], in: node, atRoot: atRoot, fanOutLeaf: true) { party, _ in
+            program.path(Int(step.operand)) { path in visit(path, in: node, atRoot: atRoot, fanOutLeaf: true) { party, _ in
                 guard let party else { return true }
                 let members = party.party
                 for screening in screenings {
@@ -237,7 +256,7 @@ extension TruthEvaluator {
                     result = .unknown
                 }
                 return true
-            }
+            } }
             return result
         case .implied:
             let implied = program.implied[Int(step.operand)]
