@@ -13,6 +13,9 @@ public struct Engine: Sendable {
     /// The rules by the record kinds they cover, each boxed once so that walking them does
     /// not copy every rule's members for every record.
     private let rulesByKind: [[RuleBox]]
+    /// `rulesByKind` unretained (`rulesByKind` keeps them): walking a record's rules
+    /// neither retains nor releases each box (``forEachRule(of:skipping:_:)``).
+    private let ruleReferencesByKind: [[Unmanaged<RuleBox>]]
 
     final class RuleBox: Sendable {
         let rule: Rule
@@ -110,6 +113,21 @@ public struct Engine: Sendable {
             for kind in rule.appliesTo { index[kind.ordinal].append(box) }
         }
         self.rulesByKind = index
+        ruleReferencesByKind = index.map { boxes in boxes.map { Unmanaged.passUnretained($0) } }
+    }
+
+    /// Calls `body` with each rule for records of `kind`, in id order, but those whose
+    /// `flow` conjuncts fail for the direction bit `skip` (the rule index); each box is lent
+    /// as ``rulesByKind`` holds it.
+    @inline(__always)
+    private func forEachRule(of kind: RecordKind, skipping skip: UInt16, _ body: (RuleBox) -> Void) {
+        ruleReferencesByKind[kind.ordinal].withUnsafeBufferPointer { references in
+            for reference in references {
+                reference._withUnsafeGuaranteedRef { box in
+                    if box.skippedDirections & skip == 0 { body(box) }
+                }
+            }
+        }
     }
 
     /// For each rule's exemptions, the slot of its condition when more than one rule has it
@@ -165,14 +183,14 @@ public struct Engine: Sendable {
         let evaluator = Evaluator(record: record, cache: cache)
         let skip: UInt16 = 1 << Engine.directionIndex(evaluator.directions)
         var findings: [Finding] = []
-        for box in rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
-            guard Engine.covers(box.rule, record) else { continue }
+        forEachRule(of: record.kind, skipping: skip) { box in
+            guard Engine.covers(box.rule, record) else { return }
             switch detail {
             case .reasons:
-                guard let finding = judge(by: box, with: evaluator.reasons) else { continue }
+                guard let finding = judge(by: box, with: evaluator.reasons) else { return }
                 findings.append(finding)
             case .verdicts:
-                guard let verdict = verdict(by: box, with: evaluator.truths) else { continue }
+                guard let verdict = verdict(by: box, with: evaluator.truths) else { return }
                 findings.append(box.finding(verdict))
             }
         }
@@ -190,16 +208,16 @@ public struct Engine: Sendable {
         var reasons: Reasoner<DocumentNode>?
         let skip: UInt16 = 1 << Engine.directionIndex(record.directions)
         var findings: [Finding] = []
-        for box in rulesByKind[record.kind.ordinal] where box.skippedDirections & skip == 0 {
-            guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { continue }
+        forEachRule(of: record.kind, skipping: skip) { box in
+            guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { return }
             switch detail {
             case .reasons:
-                guard truths.truth(box.program) != .no else { continue }
+                guard truths.truth(box.program) != .no else { return }
                 let reasoner = reasons ?? Reasoner(truths)
                 reasons = reasoner
                 if let finding = judge(by: box, with: reasoner, mayFire: true) { findings.append(finding) }
             case .verdicts:
-                guard let verdict = verdict(by: box, with: truths) else { continue }
+                guard let verdict = verdict(by: box, with: truths) else { return }
                 // Room for a record that meets many rules (one that names no goods, say) at once.
                 if findings.isEmpty { findings.reserveCapacity(8) }
                 findings.append(box.finding(verdict))
