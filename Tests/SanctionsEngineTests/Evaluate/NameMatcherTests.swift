@@ -57,6 +57,21 @@ import Testing
         #expect(NameMatcher.normalize("Taesong") != NameMatcher.normalize("Daesong"))
     }
 
+    /// A name's bracketed parts are dropped, full-width brackets too; a name without a
+    /// bracket (looked for in its bytes first) is itself.
+    @Test(arguments: [
+        ("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED "),
+        ("KOREA (DPRK) TRADING (A (B) C) CO", "KOREA  TRADING  CO"),
+        ("朝鮮（北）貿易", "朝鮮貿易"),
+        ("Ｋｏｒｅａ Ｔｒａｄｉｎｇ", "Ｋｏｒｅａ Ｔｒａｄｉｎｇ"),
+        ("Ch’oe Ch’un-yo’ng", "Ch’oe Ch’un-yo’ng"),
+        ("CLOSE) ONLY", "CLOSE ONLY"),
+        ("", ""),
+    ])
+    func bracketedPartsAreDropped(_ name: String, _ expected: String) {
+        #expect(NameMatcher.withoutParentheses(name) == expected)
+    }
+
     @Test func jaroWinklerHasTheStandardValues() {
         #expect(abs(NameMatcher.jaroWinkler("MARTHA", "MARHTA") - 0.9611) < 0.0001)
         #expect(abs(NameMatcher.jaroWinkler("DWAYNE", "DUANE") - 0.84) < 0.0001)
