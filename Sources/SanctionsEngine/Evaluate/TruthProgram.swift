@@ -42,13 +42,15 @@ final class TruthProgram: Sendable {
     let steps: [Step]
     let tests: [FieldTest]
     /// `tests` unretained (`tests` keeps them): a test is judged on the reference as it is
-    /// stored, without retaining and releasing it for the call (a few dozen times a record).
+    /// stored, without retaining and releasing it for the call (``test(_:_:)``; about
+    /// twenty times a warm record).
     private let testReferences: [Unmanaged<FieldTest>]
-    let paths: [FieldPath]
-    /// Each of `paths` in a box of its own, unretained (`pathBoxes` keeps them): a path is
-    /// read through its box's constant, without retaining and releasing it for the call.
-    private let pathReferences: [Unmanaged<PathBox>]
+    /// The paths the steps read, each in a box of its own so that it can be lent without a
+    /// copy (``path(_:_:)``), and the boxes unretained (`pathBoxes` keeps them).
     private let pathBoxes: [PathBox]
+    private let pathReferences: [Unmanaged<PathBox>]
+    /// The paths the steps read, by the number a step names them by.
+    var paths: [FieldPath] { pathBoxes.map(\.path) }
     let screenings: [Screening]
     /// The conditions on `period_end` at the root, each compiled on its own to be decided
     /// on a value: see ``Operation/implied``.
@@ -71,7 +73,6 @@ final class TruthProgram: Sendable {
         steps = compiler.steps
         tests = compiler.tests
         testReferences = compiler.tests.map { Unmanaged.passUnretained($0) }
-        paths = compiler.paths
         pathBoxes = compiler.paths.map(PathBox.init)
         pathReferences = pathBoxes.map { Unmanaged.passUnretained($0) }
         screenings = compiler.screenings

@@ -11,7 +11,8 @@
 public struct Engine: Sendable {
     public let rulebook: Rulebook
     /// The rules by the record kinds they cover, each boxed once so that walking them does
-    /// not copy every rule's members for every record.
+    /// not copy every rule's members for every record; in id order (the order findings are
+    /// listed in among equally grave ones). Walked through `ruleReferencesByKind`.
     private let rulesByKind: [[RuleBox]]
     /// `rulesByKind` unretained (`rulesByKind` keeps them): walking a record's rules
     /// neither retains nor releases each box (``forEachRule(of:skipping:_:)``).
@@ -227,9 +228,9 @@ public struct Engine: Sendable {
     }
 
     /// A record's result: its findings, worst first, and the outcome of the worst.
-    /// The findings come in rule id order (``rulesByKind`` is sorted so): ordering them worst
-    /// first keeps that order among equals, compares no ids and copies no finding unless
-    /// they are out of order.
+    /// The findings come in rule id order (``forEachRule(of:skipping:_:)`` walks them so):
+    /// ordering them worst first keeps that order among equals, compares no ids and copies no
+    /// finding unless they are out of order.
     private static func result(id: String, line: Int?, findings: [Finding]) -> RecordResult {
         guard let first = findings.first else {
             return RecordResult(id: id, line: line, outcome: .clear, findings: [], error: nil)
