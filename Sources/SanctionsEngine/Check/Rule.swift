@@ -400,8 +400,7 @@ final class FieldTest: Sendable {
         if case .notIn = test { negated = true }
         flowNeed = describe ?? "flow \(negated ? "is not" : "is") \(texts.joined(separator: " or "))"
         flowMissing = (ResultJSON.missingFact(path: "to", need: flowNeed), ResultJSON.missingFact(path: "from", need: flowNeed))
-        flow = (texts.contains { Evaluator.equalsIgnoringCase($0, "to_dprk") },
-                texts.contains { Evaluator.equalsIgnoringCase($0, "from_dprk") }, negated)
+        flow = (flowDirections.contains(.toDPRK), flowDirections.contains(.fromDPRK), negated)
     }
 }
 

@@ -245,24 +245,4 @@ extension Evaluator {
         if text.contains(where: { $0 >= 0x80 }) { return isKP(String(decoding: text, as: UTF8.self)) }
         return text.count == 2 && text[0] | 0x20 == UInt8(ascii: "k") && text[1] | 0x20 == UInt8(ascii: "p")
     }
-
-    /// Whether two texts are equal ignoring case, as `lowercased()` compares them; without
-    /// allocating when both are ASCII.
-    static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        var left = lhs.utf8.makeIterator(), right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?):
-                if a >= 0x80 || b >= 0x80 { return lhs.lowercased() == rhs.lowercased() }
-                if a == b { continue }
-                let lowerA = a >= 65 && a <= 90 ? a + 32 : a, lowerB = b >= 65 && b <= 90 ? b + 32 : b
-                if lowerA != lowerB { return false }
-            default:
-                // Lengths differ in bytes; only a non-ASCII text could still be equal after lowercasing.
-                return lhs.utf8.contains { $0 >= 0x80 } || rhs.utf8.contains { $0 >= 0x80 }
-                    ? lhs.lowercased() == rhs.lowercased() : false
-            }
-        }
-    }
 }
