@@ -47,7 +47,8 @@ struct Assess: ParsableCommand {
         var first = true
         // Each result is encoded on the thread that assessed it; here they are only written, in order.
         let brief = self.brief
-        let detail: Engine.Detail = brief ? .verdicts : .reasons
+        // Full results as JSON are written as each finding is judged, on the workers.
+        let detail: Engine.Detail = brief ? .verdicts : (format == .text ? .reasons : .json)
         let totals: Run.Totals
         if format == .text {
             totals = try inputs.perform(rulebook: rulebook, createState: true, keepsCapPoints: false, detail: detail, render: { result in

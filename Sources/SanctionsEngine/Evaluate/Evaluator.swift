@@ -101,6 +101,22 @@ final class Reasoner<Node: RecordNode> {
         messageBuffer = buffer
     }
 
+    /// The room a finding is written in as JSON (``Engine/Detail/json``), lent to each
+    /// finding of the record in turn as the message buffer is: each takes its bytes out.
+    private var findingBuffer: JSONBytes?
+
+    /// The record's finding buffer, empty; give it back when done.
+    func takeFindingBuffer() -> JSONBytes {
+        guard var buffer = findingBuffer.take() else { return JSONBytes(capacity: 4_096) }
+        buffer.removeAll()
+        return buffer
+    }
+
+    /// Gives the buffer ``takeFindingBuffer()`` lent back, for the next finding.
+    func keepFindingBuffer(_ buffer: JSONBytes) {
+        findingBuffer = buffer
+    }
+
     /// Where paths are resolved: the record, or one list element inside `some`.
     struct Scope {
         let value: Node

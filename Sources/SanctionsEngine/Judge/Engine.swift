@@ -170,6 +170,12 @@ public struct Engine: Sendable {
         /// without writing its reasons down): for screening large inputs, then explaining
         /// the records flagged. In a ``Run``, cap findings (judged across the run) keep theirs.
         case verdicts
+        /// Every finding with its reasons, as ``reasons``, written as JSON as it is judged
+        /// (on a record read from a JSON line) and kept so: ``ResultJSON`` writes the
+        /// bytes ``reasons`` would give, while the finding's own members give its rule and
+        /// verdict alone, as ``verdicts`` does. For streaming full results as JSON
+        /// (`sanctions assess`), each finding's reasons written once, never built.
+        case json
     }
 
     /// Assesses one checked record with each finding's reasons, or (``Detail/verdicts``)
@@ -187,7 +193,7 @@ public struct Engine: Sendable {
         forEachRule(of: record.kind, skipping: skip) { box in
             guard Engine.covers(box.rule, record) else { return }
             switch detail {
-            case .reasons:
+            case .reasons, .json:
                 guard let finding = judge(by: box, with: evaluator.reasons) else { return }
                 findings.append(finding)
             case .verdicts:
@@ -212,11 +218,12 @@ public struct Engine: Sendable {
         forEachRule(of: record.kind, skipping: skip) { box in
             guard box.rule.inForce.covers(start: record.date, end: record.periodEnd) else { return }
             switch detail {
-            case .reasons:
+            case .reasons, .json:
                 guard truths.truth(box.program) != .no else { return }
                 let reasoner = reasons ?? Reasoner(truths)
                 reasons = reasoner
-                if let finding = judge(by: box, with: reasoner, mayFire: true) { findings.append(finding) }
+                let finding = detail == .json ? encode(by: box, with: reasoner) : judge(by: box, with: reasoner, mayFire: true)
+                if let finding { findings.append(finding) }
             case .verdicts:
                 guard let verdict = verdict(by: box, with: truths) else { return }
                 // Room for a record that meets many rules (one that names no goods, say) at once.
@@ -297,6 +304,65 @@ public struct Engine: Sendable {
     /// encoded (for its exemptions' citations); `exemptionSlots`, its exemptions' shared slots.
     private func judge<Node: RecordNode>(by rule: borrowing Rule, with reasons: Reasoner<Node>, mayFire: Bool = false,
                                          json: RuleJSON? = nil, exemptionSlots: [Int?] = []) -> Finding? {
+        guard let conclusion = conclude(rule, with: reasons, mayFire: mayFire, json: json, exemptionSlots: exemptionSlots) else {
+            return nil
+        }
+        // Most findings cite the rule alone, state a fact or two and miss none: no array is
+        // built for what is already one.
+        var because: [Fact] = []
+        because.reserveCapacity(conclusion.facts.count + 1)
+        because.append(conclusion.inForce)
+        because.append(contentsOf: conclusion.facts)
+        return Finding(rule: rule.id, title: rule.title, verdict: conclusion.verdict, category: rule.category,
+                       citations: conclusion.citations,
+                       message: render(rule.message, reasons: reasons, because: conclusion.facts),
+                       because: because, missing: conclusion.missing, exemption: conclusion.exemption, status: rule.status)
+    }
+
+    /// ``judge(by:with:mayFire:)`` of a rule of the rulebook on a record's document, the
+    /// finding written as JSON as it is judged (``Detail/json``): the finding returned
+    /// holds those bytes, its reasons written nowhere else, with the rule's parts encoded
+    /// once when its citations are the rule's own.
+    private func encode<Node: RecordNode>(by box: RuleBox, with reasons: Reasoner<Node>) -> Finding? {
+        let rule = box.rule
+        guard let conclusion = conclude(rule, with: reasons, mayFire: true, json: box.json, exemptionSlots: box.exemptionSlots) else {
+            return nil
+        }
+        let ownCitations = conclusion.citations.count == rule.citations.count
+        var out = reasons.takeFindingBuffer()
+        defer { reasons.keepFindingBuffer(out) }
+        ResultJSON.writeOpening(ownCitations ? box.json : nil, rule: rule.id, title: rule.title, verdict: conclusion.verdict,
+                                category: rule.category, status: rule.status, citations: conclusion.citations, to: &out)
+        out.raw(",\"message\":")
+        render(rule.message, reasons: reasons, because: conclusion.facts) { out.quote(utf8: $0) }
+        ResultJSON.writeReasons(first: conclusion.inForce, because: conclusion.facts, missing: conclusion.missing,
+                                exemption: conclusion.exemption, to: &out)
+        out.raw("}")
+        var finding = ownCitations
+            ? box.finding(conclusion.verdict)
+            : Finding(rule: rule.id, title: rule.title, verdict: conclusion.verdict, category: rule.category,
+                      citations: conclusion.citations, message: "", because: [], missing: [], exemption: nil, status: rule.status)
+        finding.encoded = out.take()
+        return finding
+    }
+
+    /// What a rule concludes about a record, before it is made a ``Finding`` or written:
+    /// its verdict, its citations (the rule's, then any a screening match added), the fact
+    /// that it was in force, the facts that triggered it, the facts missing (each once) and
+    /// the exemption shown.
+    private struct Conclusion {
+        let verdict: Verdict
+        let citations: [Citation]
+        let inForce: Fact
+        let facts: [Fact]
+        let missing: [MissingFact]
+        let exemption: ExemptionNote?
+    }
+
+    /// What `rule` concludes about the record `reasons` evaluate, nil when its condition
+    /// does not hold: see ``judge(by:with:mayFire:json:exemptionSlots:)``.
+    private func conclude<Node: RecordNode>(_ rule: borrowing Rule, with reasons: Reasoner<Node>, mayFire: Bool,
+                                            json: RuleJSON?, exemptionSlots: [Int?]) -> Conclusion? {
         // The fast path: most rules fail most records, and their reasons are never shown.
         guard mayFire || reasons.truths.truth(rule.program) != .no else { return nil }
         let evaluation = reasons.evaluate(rule.condition)
@@ -308,7 +374,6 @@ public struct Engine: Sendable {
         let applied = notes.first?.status == .applied ? notes.first : nil
         let undecided = applied == nil ? notes : []
 
-        let inForceFact = Fact(path: "date", value: reasons.dateText, test: rule.inForce.words, holds: true)
         let verdict = Engine.verdict(rule, truth: evaluation.truth, applied: applied != nil, undecided: !undecided.isEmpty)
         var missing = evaluation.missing
         var exemption = applied
@@ -317,18 +382,11 @@ public struct Engine: Sendable {
             for note in undecided { missing.append(adopting: note.missing) }
             exemption = undecided.first
         }
-        // Most findings cite the rule alone, state a fact or two and miss none: no array is
-        // built for what is already one.
         let citations = evaluation.citations.isEmpty
             ? rule.citations : rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
-        var because: [Fact] = []
-        because.reserveCapacity(evaluation.facts.count + 1)
-        because.append(inForceFact)
-        because.append(contentsOf: evaluation.facts)
-        return Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
-                       citations: citations, message: render(rule.message, reasons: reasons, because: evaluation.facts),
-                       because: because, missing: missing.count < 2 ? missing : unique(missing), exemption: exemption,
-                       status: rule.status)
+        return Conclusion(verdict: verdict, citations: citations,
+                          inForce: Fact(path: "date", value: reasons.dateText, test: rule.inForce.words, holds: true),
+                          facts: evaluation.facts, missing: missing.count < 2 ? missing : unique(missing), exemption: exemption)
     }
 
     /// Whether `rule` covers the record's kind and is in force on its dates.
@@ -431,9 +489,16 @@ public struct Engine: Sendable {
         return notes.filter { $0.status == .applied } + notes.filter { $0.status == .undecided }
     }
 
-    /// Fills `{path}` placeholders. Through a list, the element(s) the conditions matched
-    /// are named; otherwise every element's value.
+    /// The message, `{path}` placeholders filled, as a string.
     private func render<Node: RecordNode>(_ template: MessageTemplate, reasons: Reasoner<Node>, because: [Fact]) -> String {
+        render(template, reasons: reasons, because: because) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Fills `{path}` placeholders, and calls `body` with the message's bytes (valid only
+    /// inside it). Through a list, the element(s) the conditions matched are named;
+    /// otherwise every element's value.
+    private func render<Node: RecordNode, Result>(_ template: MessageTemplate, reasons: Reasoner<Node>, because: [Fact],
+                                                  _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         let root = reasons.root
         // The list elements the conditions matched, worked out when a placeholder needs them.
         var boundPrefixes: Set<String>?
@@ -484,7 +549,7 @@ public struct Engine: Sendable {
             }
             text.raw(bytes: UnsafeBufferPointer(rebasing: pieces[template.textAfter]))
         }
-        return text.withBytes { String(decoding: $0, as: UTF8.self) }
+        return text.withBytes(body)
     }
 
     /// `goods[1].hs` → [`goods[1]`]; nested lists give one prefix per level.

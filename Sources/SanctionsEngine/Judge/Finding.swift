@@ -25,6 +25,10 @@ public struct Finding: Sendable {
     /// citations are the rule's own (the engine encodes each rule's once; the result stream
     /// copies the bytes).
     var ruleJSON: RuleJSON?
+    /// The whole finding as ``ResultJSON/write(_:to:)-(Finding,_)`` writes it, when it was
+    /// written as it was judged (``Engine/Detail/json``): the result stream copies these
+    /// bytes, and the members above give the rule and verdict alone.
+    var encoded: [UInt8]?
 
     /// The members, shared by the copies of a finding (immutable): a finding is handed from
     /// the evaluation to the result, the ordering and the encoder, and copying one reference

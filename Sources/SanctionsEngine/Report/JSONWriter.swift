@@ -198,8 +198,9 @@ public struct JSONBytes: Sendable {
         text.withUTF8 { quote(utf8: $0) }
     }
 
-    /// ``quote(_:)`` of the text whose UTF-8 bytes these are.
-    private mutating func quote(utf8: UnsafeBufferPointer<UInt8>) {
+    /// ``quote(_:)`` of the text whose UTF-8 bytes these are (valid UTF-8: a finding's
+    /// message written as bytes).
+    mutating func quote(utf8: UnsafeBufferPointer<UInt8>) {
         // Most texts need no escape: written with their quotes at once.
         var index = JSONBytes.nextSpecial(in: utf8, from: 0)
         if index == utf8.count {

@@ -61,28 +61,59 @@ public enum ResultJSON {
     static func encode(_ finding: Finding) -> String { text(finding, write) }
 
     static func write(_ finding: Finding, to out: inout JSONBytes) {
-        if let encoded = finding.ruleJSON {
-            out.raw(encoded.head)
-            out.raw(finding.verdict.quotedJSON)
-            out.raw(encoded.tail)
-        } else {
-            writeHead(rule: finding.rule, title: finding.title, to: &out)
-            out.raw(finding.verdict.quotedJSON)
-            writeTail(category: finding.category, status: finding.status, citations: finding.citations, to: &out)
+        if let encoded = finding.encoded {
+            out.raw(encoded)
+            return
         }
+        writeOpening(finding.ruleJSON, rule: finding.rule, title: finding.title, verdict: finding.verdict,
+                     category: finding.category, status: finding.status, citations: finding.citations, to: &out)
         out.raw(",\"message\":")
         out.quote(finding.message)
-        out.raw(",\"because\":")
-        out.array(finding.because, write)
-        out.raw(",\"missing\":")
-        out.array(finding.missing, write)
-        out.raw(",\"exemption\":")
-        if let exemption = finding.exemption { write(exemption, to: &out) } else { out.raw("null") }
+        writeReasons(because: finding.because, missing: finding.missing, exemption: finding.exemption, to: &out)
         if let cap = finding.cap {
             out.raw(",\"cap\":")
             write(cap, to: &out)
         }
         out.raw("}")
+    }
+
+    /// A finding's members up to its message: `{"rule":…,"title":…,"verdict":…,"category":…,
+    /// "status":…,"citations":[…]`, copied from `encoded` (the rule's parts) when given.
+    static func writeOpening(_ encoded: RuleJSON?, rule: String, title: String, verdict: Verdict, category: String,
+                             status: Rule.Status, citations: [Citation], to out: inout JSONBytes) {
+        if let encoded {
+            out.raw(encoded.head)
+            out.raw(verdict.quotedJSON)
+            out.raw(encoded.tail)
+        } else {
+            writeHead(rule: rule, title: title, to: &out)
+            out.raw(verdict.quotedJSON)
+            writeTail(category: category, status: status, citations: citations, to: &out)
+        }
+    }
+
+    /// A finding's members after its message: `,"because":[…],"missing":[…],"exemption":…`,
+    /// `first` (when given) listed before the facts of `because`.
+    static func writeReasons(first: Fact? = nil, because: [Fact], missing: [MissingFact], exemption: ExemptionNote?,
+                             to out: inout JSONBytes) {
+        out.raw(",\"because\":")
+        if let first {
+            out.raw("[")
+            write(first, to: &out)
+            because.withUnsafeBufferPointer { facts in
+                for fact in facts {
+                    out.raw(",")
+                    write(fact, to: &out)
+                }
+            }
+            out.raw("]")
+        } else {
+            out.array(because, write)
+        }
+        out.raw(",\"missing\":")
+        out.array(missing, write)
+        out.raw(",\"exemption\":")
+        if let exemption { write(exemption, to: &out) } else { out.raw("null") }
     }
 
     // A finding's members around its verdict (the rule's own, which ``RuleJSON`` encodes once).

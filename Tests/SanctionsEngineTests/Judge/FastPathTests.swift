@@ -474,6 +474,71 @@ import Testing
         #expect(capped > 20, "cap findings are compared too")
     }
 
+    @Test func findingsWrittenAsTheyAreJudgedAreTheBytesOfTheReasonedOnes() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        // The workload and designated vessels (an exact match cites the resolution that listed
+        // it), then lines outside the document's subset or not records at all (judged from
+        // their values, or errors): every path a record can take.
+        let designated = [
+            #"{"id":"x1","kind":"vessel_event","date":"2019-05-01","vessel":{"name":"BLUE NOUVELLE","imo":"8909575","flag":"SL"},"event":{"type":"port_call","port":"Nampo"}}"#,
+            #"{"id":"x2","kind":"shipment","date":"2019-05-01","from":"CN","to":"KP","vessel":{"name":"CHONG CHON GANG","imo":"7937317"},"goods":[{"hs":"2701","quantity":5,"unit":"t"}]}"#,
+        ]
+        let workload = try String(contentsOfFile: Fixtures.path("Fixtures/bench/workload-2k.jsonl"), encoding: .utf8)
+            + designated.joined(separator: "\n") + "\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("encoded-\(UUID().uuidString).jsonl").path
+        try (workload + FastPathTests.trickyLines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let input = Run.Input(path: path, format: .jsonl)
+        func lines(_ detail: Engine.Detail, threads: Int, streams: Bool) throws -> [String] {
+            var lines: [String] = []
+            let run = Run(engine: engine, inputs: [input], threads: threads, keepsState: !streams, keepsCapPoints: !streams, detail: detail)
+            _ = try run.perform(render: { result in
+                var json = JSONBytes()
+                ResultJSON.write(result, to: &json)
+                return String(decoding: json.bytes, as: UTF8.self)
+            }) { _, line in lines.append(line) }
+            return lines
+        }
+        for streams in [true, false] {
+            let reasoned = try lines(.reasons, threads: 1, streams: streams)
+            #expect(reasoned.count == 2_000 + designated.count + FastPathTests.trickyLines.count)
+            for threads in [1, 2] {
+                let written = try lines(.json, threads: threads, streams: streams)
+                #expect(written.count == reasoned.count)
+                for (line, expected) in zip(written, reasoned) where line != expected {
+                    Issue.record("\(threads) threads, streaming \(streams):\n\(line)\nexpected\n\(expected)")
+                    break
+                }
+            }
+        }
+
+        // Each finding keeps its rule and verdict (what orders a record's findings and sets its
+        // outcome); its reasons are in its bytes alone. Screening matches add citations.
+        let cache = ScreeningCache()
+        var written = 0, addedCitations = 0
+        for line in workload.split(separator: "\n") {
+            guard let document = Document(Array(line.utf8)) else { continue }
+            let (full, encoded) = document.withRoot { root in
+                DocumentRecord(root: root, line: 1).map { record in
+                    (engine.assess(record, cache: cache, detail: .reasons), engine.assess(record, cache: cache, detail: .json))
+                } ?? (nil, nil)
+            }
+            guard let full, let encoded else { continue }
+            #expect(encoded.outcome == full.outcome)
+            #expect(encoded.findings.map { "\($0.rule) \($0.verdict)" } == full.findings.map { "\($0.rule) \($0.verdict)" })
+            #expect(ResultJSON.encode(encoded) == ResultJSON.encode(full))
+            for (finding, reference) in zip(encoded.findings, full.findings) {
+                #expect(finding.encoded != nil && finding.message.isEmpty && finding.because.isEmpty)
+                #expect(finding.citations == reference.citations)
+                if reference.citations.count > (rulebook.rules.first { $0.id == reference.rule }?.citations.count ?? 0) { addedCitations += 1 }
+                written += 1
+            }
+        }
+        #expect(written > 1_000)
+        #expect(addedCitations >= 2, "findings whose citations a screening match extends are written too")
+    }
+
     /// Lines that test the first pass's scan: escapes, nulls, nesting, duplicates, types.
     static let trickyLines = [
         #"{"id":"a","kind":"shipment","date":"2018-03-01","to":"K\u0050","goods":[{"hs":"271019","quantity":10,"unit":"bbl"}]}"#,
