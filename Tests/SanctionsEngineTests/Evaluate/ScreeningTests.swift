@@ -14,6 +14,43 @@ import Testing
         return try evaluate(condition, json)
     }
 
+    /// A name is kept once for all the lists it is screened against: each list's answer is
+    /// that list's own (a name on one list and not the other, a name on neither, fuzzy and
+    /// exact), through new generations and from another worker's answers.
+    @Test func aNameKeepsEachListsOwnAnswer() throws {
+        let entities = NameMatcher(list: try #require(rulebook.lists["un-1718-entities"]))
+        let individuals = NameMatcher(list: try #require(rulebook.lists["un-1718-individuals"]))
+        let screenings = [Screening(matcher: entities, threshold: 0.9, describe: nil),
+                          Screening(matcher: individuals, threshold: 0.9, describe: nil),
+                          Screening(matcher: entities, threshold: 0.8, describe: nil)]
+        let names = ["KOREA RYONBONG GENERAL CORPORATION", "YUN HO-JIN", "RYONGAKSAN GENERAL BANK", "NORTHERN FISHERIES PTE LTD",
+                     "YUN HO JIN", ""]
+        func shown(_ hit: NameMatcher.NameHit?) -> String {
+            hit.map { "\($0.entry) \($0.kind) \($0.text) \($0.score)" } ?? "none"
+        }
+        var expected: [String] = []
+        for name in names {
+            for screening in screenings { expected.append(shown(screening.matcher.nameHit(name, threshold: screening.threshold))) }
+        }
+        #expect(Set(expected).count > 3, "the names differ in what the lists say of them")
+        let shared = SharedScreening()
+        for cache in [ScreeningCache(), ScreeningCache(capacity: 1), ScreeningCache(capacity: 2, shared: shared),
+                      ScreeningCache(shared: shared)] {
+            for round in 0..<3 {
+                var found: [String] = []
+                for name in names {
+                    let bytes = Array(name.utf8)
+                    for screening in (round == 1 ? screenings.reversed() : screenings) {
+                        let hit = bytes.withUnsafeBufferPointer { cache.nameHit(utf8: $0, screening) }
+                        found.append(shown(hit))
+                    }
+                    if round == 1 { found[(found.count - screenings.count)...].reverse() }
+                }
+                #expect(found == expected, "round \(round)")
+            }
+        }
+    }
+
     /// The screening cache's byte-keyed map finds what a dictionary finds: every key kept
     /// (empty ones, prefixes of others, lengths across the eight-byte steps of its hash, past
     /// several growths), and no key that was not.
