@@ -311,7 +311,7 @@ public struct Engine: Sendable {
         // built for what is already one.
         var because: [Fact] = []
         because.reserveCapacity(conclusion.facts.count + 1)
-        because.append(conclusion.inForce)
+        because.append(Fact(path: "date", value: reasons.dateText, test: rule.inForce.words, holds: true))
         because.append(contentsOf: conclusion.facts)
         return Finding(rule: rule.id, title: rule.title, verdict: conclusion.verdict, category: rule.category,
                        citations: conclusion.citations,
@@ -335,8 +335,12 @@ public struct Engine: Sendable {
                                 category: rule.category, status: rule.status, citations: conclusion.citations, to: &out)
         out.raw(",\"message\":")
         render(rule.message, reasons: reasons, because: conclusion.facts) { out.quote(utf8: $0) }
-        ResultJSON.writeReasons(first: conclusion.inForce, because: conclusion.facts, missing: conclusion.missing,
-                                exemption: conclusion.exemption, to: &out)
+        // The fact that the rule was in force: its words encoded once with the rule's parts.
+        ResultJSON.writeReasons(first: { out in
+            out.raw("{\"path\":\"date\",\"value\":")
+            out.quote(reasons.dateText)
+            out.raw(box.json.inForceTail)
+        }, because: conclusion.facts, missing: conclusion.missing, exemption: conclusion.exemption, to: &out)
         out.raw("}")
         var finding = ownCitations
             ? box.finding(conclusion.verdict)
@@ -347,13 +351,12 @@ public struct Engine: Sendable {
     }
 
     /// What a rule concludes about a record, before it is made a ``Finding`` or written:
-    /// its verdict, its citations (the rule's, then any a screening match added), the fact
-    /// that it was in force, the facts that triggered it, the facts missing (each once) and
-    /// the exemption shown.
+    /// its verdict, its citations (the rule's, then any a screening match added), the facts
+    /// that triggered it (after the fact that the rule was in force, which a finding lists
+    /// first), the facts missing (each once) and the exemption shown.
     private struct Conclusion {
         let verdict: Verdict
         let citations: [Citation]
-        let inForce: Fact
         let facts: [Fact]
         let missing: [MissingFact]
         let exemption: ExemptionNote?
@@ -384,9 +387,8 @@ public struct Engine: Sendable {
         }
         let citations = evaluation.citations.isEmpty
             ? rule.citations : rule.citations + evaluation.citations.filter { !rule.citations.contains($0) }
-        return Conclusion(verdict: verdict, citations: citations,
-                          inForce: Fact(path: "date", value: reasons.dateText, test: rule.inForce.words, holds: true),
-                          facts: evaluation.facts, missing: missing.count < 2 ? missing : unique(missing), exemption: exemption)
+        return Conclusion(verdict: verdict, citations: citations, facts: evaluation.facts,
+                          missing: missing.count < 2 ? missing : unique(missing), exemption: exemption)
     }
 
     /// Whether `rule` covers the record's kind and is in force on its dates.

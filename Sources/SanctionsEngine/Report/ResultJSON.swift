@@ -93,13 +93,13 @@ public enum ResultJSON {
     }
 
     /// A finding's members after its message: `,"because":[…],"missing":[…],"exemption":…`,
-    /// `first` (when given) listed before the facts of `because`.
-    static func writeReasons(first: Fact? = nil, because: [Fact], missing: [MissingFact], exemption: ExemptionNote?,
-                             to out: inout JSONBytes) {
+    /// the fact `first` writes (when given) listed before the facts of `because`.
+    static func writeReasons(first: ((inout JSONBytes) -> Void)? = nil, because: [Fact], missing: [MissingFact],
+                             exemption: ExemptionNote?, to out: inout JSONBytes) {
         out.raw(",\"because\":")
         if let first {
             out.raw("[")
-            write(first, to: &out)
+            first(&out)
             because.withUnsafeBufferPointer { facts in
                 for fact in facts {
                     out.raw(",")
@@ -371,6 +371,9 @@ final class RuleJSON: Sendable {
     /// Each exemption's citations (in the rule's order), and the wind-down's.
     let exemptionCitations: [[UInt8]]
     let windDownCitations: [UInt8]
+    /// The end of the fact that the rule was in force, after its value (the record's date):
+    /// `,"test":"in force … onwards","holds":true}`.
+    let inForceTail: [UInt8]
 
     /// In brief, the whole finding with `verdict` (and no cap).
     func brief(_ verdict: Verdict) -> [UInt8] { briefFindings[verdict.ordinal] }
@@ -413,5 +416,9 @@ final class RuleJSON: Sendable {
         }
         out.array(windDown, ResultJSON.write)
         windDownCitations = out.take()
+        out.raw(",\"test\":")
+        out.quote(rule.inForce.words)
+        out.raw(",\"holds\":true}")
+        inForceTail = out.take()
     }
 }
