@@ -152,13 +152,13 @@ final class ScreeningCache {
     /// `work` (and shared).
     private func remembered(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, on list: SharedScreening.Table, at position: Int,
                             in generations: inout Generations, _ work: (String) -> NameMatcher.NameHit?) -> NameMatcher.NameHit? {
-        if let slot = generations.current.index(for: key, hash: hash) {
-            if generations.current[slot].knows(position) { return generations.current[slot].answer(position) }
+        if let slot = generations.current.index(for: key, hash: hash), let answers = generations.current[slot] {
+            if answers.knows(position) { return answers.answer(position) }
             let hit = answer(key, hash: hash, on: list, work)
-            generations.current[slot].keep(hit, for: position)
+            generations.current[slot]?.keep(hit, for: position)
             return hit
         }
-        var answers = generations.previous.index(for: key, hash: hash).map { generations.previous[$0] } ?? Answers()
+        var answers = generations.previous.index(for: key, hash: hash).flatMap { generations.previous[$0] } ?? Answers()
         let hit = answers.knows(position) ? answers.answer(position) : answer(key, hash: hash, on: list, work)
         if !answers.knows(position) { answers.keep(hit, for: position) }
         generations.current.insert(answers, for: key, hash: hash)
@@ -311,13 +311,14 @@ struct ByteKeyMap<Stored> {
         }
     }
 
-    /// The value at a position ``index(for:hash:)`` gave (valid until the next insertion).
-    subscript(index: Int) -> Stored {
-        get {
-            guard let value = slots[index].value else { preconditionFailure("an empty slot of a ByteKeyMap was read") }
-            return value
+    /// The value at a position ``index(for:hash:)`` gave (valid until the next insertion;
+    /// nil at any other, empty, position: setting one there changes nothing).
+    subscript(index: Int) -> Stored? {
+        get { slots[index].value }
+        set {
+            guard slots[index].value != nil, let newValue else { return }
+            slots[index].value = newValue
         }
-        set { slots[index].value = newValue }
     }
 
     /// Keeps `value` for `key`, which is not held yet.
