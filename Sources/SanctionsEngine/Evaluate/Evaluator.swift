@@ -84,37 +84,34 @@ final class Reasoner<Node: RecordNode> {
     /// The record's date as findings show it, written once for all of them.
     private(set) lazy var dateText = truths.date.description
 
-    /// The bytes of a finding's message as it is filled in: one buffer (written as the
-    /// result stream's encoder writes, without an array's checks), lent to each finding of
-    /// the record in turn (``takeMessageBuffer()``, ``keepMessageBuffer(_:)``).
-    private var messageBuffer: JSONBytes?
+    /// The bytes of a finding's message as it is filled in, and (``Engine/Detail/json``) of
+    /// the finding as it is written: one buffer each (written as the result stream's encoder
+    /// writes, without an array's checks), lent to each finding of the record in turn.
+    // Checked for exclusive access when compiled (SE-0176): a reasoner belongs to one record
+    // on one thread, and a buffer is taken and given back around its use, never overlapping.
+    @exclusivity(unchecked) var messageBuffer = LentBuffer(capacity: 256)
+    @exclusivity(unchecked) var findingBuffer = LentBuffer(capacity: 4_096)
 
-    /// The record's message buffer, empty, for one message; give it back when done.
-    func takeMessageBuffer() -> JSONBytes {
-        guard var buffer = messageBuffer.take() else { return JSONBytes() }
-        buffer.removeAll()
-        return buffer
-    }
+    /// A buffer lent out empty and given back when done, so that the next use finds its room.
+    struct LentBuffer {
+        private var kept: JSONBytes?
+        private let capacity: Int
 
-    /// Gives the buffer ``takeMessageBuffer()`` lent back, for the next message.
-    func keepMessageBuffer(_ buffer: JSONBytes) {
-        messageBuffer = buffer
-    }
+        init(capacity: Int) {
+            self.capacity = capacity
+        }
 
-    /// The room a finding is written in as JSON (``Engine/Detail/json``), lent to each
-    /// finding of the record in turn as the message buffer is: each takes its bytes out.
-    private var findingBuffer: JSONBytes?
+        /// The buffer, empty (new, with room for `capacity` bytes, the first time).
+        mutating func take() -> JSONBytes {
+            guard var buffer = kept.take() else { return JSONBytes(capacity: capacity) }
+            buffer.removeAll()
+            return buffer
+        }
 
-    /// The record's finding buffer, empty; give it back when done.
-    func takeFindingBuffer() -> JSONBytes {
-        guard var buffer = findingBuffer.take() else { return JSONBytes(capacity: 4_096) }
-        buffer.removeAll()
-        return buffer
-    }
-
-    /// Gives the buffer ``takeFindingBuffer()`` lent back, for the next finding.
-    func keepFindingBuffer(_ buffer: JSONBytes) {
-        findingBuffer = buffer
+        /// Gives the buffer ``take()`` lent back, for the next use.
+        mutating func giveBack(_ buffer: JSONBytes) {
+            kept = buffer
+        }
     }
 
     /// Where paths are resolved: the record, or one list element inside `some`.

@@ -61,8 +61,6 @@ final class ScreeningCache {
     // instructions a record): a cache belongs to one worker, and no access to it overlaps
     // another (nothing here calls out while one is under way but the screening of a
     // name, which touches none of it).
-    /// Names (and identifiers) in the current generation.
-    @exclusivity(unchecked) private var count = 0
     @exclusivity(unchecked) private var names = Generations()
     /// Identifiers (IMO numbers …) looked up on one list: they do not depend on a threshold.
     @exclusivity(unchecked) private var identifiers = Generations()
@@ -128,14 +126,14 @@ final class ScreeningCache {
         return remembered(identifier, hash: hash, on: list, at: position, in: &identifiers) { matcher.identifierHit([$0]) }
     }
 
-    /// Makes the current generation the previous one when it is full.
+    /// Makes the current generation the previous one when it is full (of names and
+    /// identifiers together).
     private func startGenerationIfFull() {
-        guard count >= capacity else { return }
+        guard names.current.count + identifiers.current.count >= capacity else { return }
         names.previous = names.current
         names.current = ByteKeyMap()
         identifiers.previous = identifiers.current
         identifiers.current = ByteKeyMap()
-        count = 0
     }
 
     /// The position of `list`'s answers in ``Answers`` (added when new); nil past
@@ -162,7 +160,6 @@ final class ScreeningCache {
         let hit = answers.knows(position) ? answers.answer(position) : answer(key, hash: hash, on: list, work)
         if !answers.knows(position) { answers.keep(hit, for: position) }
         generations.current.insert(answers, for: key, hash: hash)
-        count += 1
         return hit
     }
 

@@ -329,18 +329,14 @@ public struct Engine: Sendable {
             return nil
         }
         let ownCitations = conclusion.citations.count == rule.citations.count
-        var out = reasons.takeFindingBuffer()
-        defer { reasons.keepFindingBuffer(out) }
+        var out = reasons.findingBuffer.take()
+        defer { reasons.findingBuffer.giveBack(out) }
         ResultJSON.writeOpening(ownCitations ? box.json : nil, rule: rule.id, title: rule.title, verdict: conclusion.verdict,
                                 category: rule.category, status: rule.status, citations: conclusion.citations, to: &out)
         out.raw(",\"message\":")
         render(rule.message, reasons: reasons, because: conclusion.facts) { out.quote(utf8: $0) }
-        // The fact that the rule was in force: its words encoded once with the rule's parts.
-        ResultJSON.writeReasons(first: { out in
-            out.raw("{\"path\":\"date\",\"value\":")
-            out.quote(reasons.dateText)
-            out.raw(box.json.inForceTail)
-        }, because: conclusion.facts, missing: conclusion.missing, exemption: conclusion.exemption, to: &out)
+        ResultJSON.writeReasons(first: { box.json.writeInForce(date: reasons.dateText, to: &$0) }, because: conclusion.facts,
+                                missing: conclusion.missing, exemption: conclusion.exemption, to: &out)
         out.raw("}")
         var finding = ownCitations
             ? box.finding(conclusion.verdict)
@@ -506,8 +502,8 @@ public struct Engine: Sendable {
         var boundPrefixes: Set<String>?
         // Written as bytes and made a string once (appending to a string grows it piece by
         // piece), in the record's buffer for messages (one allocation for all its findings).
-        var text = reasons.takeMessageBuffer()
-        defer { reasons.keepMessageBuffer(text) }
+        var text = reasons.messageBuffer.take()
+        defer { reasons.messageBuffer.giveBack(text) }
         template.text.withUnsafeBufferPointer { pieces in
             for part in template.parts {
                 text.raw(bytes: UnsafeBufferPointer(rebasing: pieces[part.textBefore]))

@@ -373,7 +373,15 @@ final class RuleJSON: Sendable {
     let windDownCitations: [UInt8]
     /// The end of the fact that the rule was in force, after its value (the record's date):
     /// `,"test":"in force … onwards","holds":true}`.
-    let inForceTail: [UInt8]
+    private let inForceTail: [UInt8]
+
+    /// The fact that the rule was in force on `date` (a finding's first), as
+    /// ``ResultJSON/write(_:to:)-(Fact,_)`` writes it: its words encoded once, with the rule's parts.
+    func writeInForce(date: String, to out: inout JSONBytes) {
+        out.raw("{\"path\":\"date\",\"value\":")
+        out.quote(date)
+        out.raw(inForceTail)
+    }
 
     /// In brief, the whole finding with `verdict` (and no cap).
     func brief(_ verdict: Verdict) -> [UInt8] { briefFindings[verdict.ordinal] }
