@@ -39,10 +39,17 @@ public struct Engine: Sendable {
         /// finding's members are shared by its copies, so a record takes one of these
         /// instead of building its own.
         private let verdictFindings: [Finding]
+        /// The rule's place in the rulebook (in id order): its row in a ``ConclusionMemo``.
+        let position: Int
+        /// What of a record the rule's conclusion depends on (``ConclusionKey/init(_:)``).
+        let conclusionKey: ConclusionKey
 
-        /// `exemptionSlots`: see ``exemptionSlots`` (none shared when not given).
-        init(_ rule: Rule, exemptionSlots: [Int?]? = nil) {
+        /// `position`: see ``position``; `exemptionSlots`: see ``exemptionSlots`` (none
+        /// shared when not given).
+        init(_ rule: Rule, position: Int = 0, exemptionSlots: [Int?]? = nil) {
             self.rule = rule
+            self.position = position
+            conclusionKey = ConclusionKey(rule)
             self.exemptionSlots = exemptionSlots ?? rule.exemptions.map { _ in nil }
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             let json = RuleJSON(rule)
@@ -109,8 +116,8 @@ public struct Engine: Sendable {
         var index = [[RuleBox]](repeating: [], count: RecordKind.allCases.count)
         let rules = rulebook.rules.sorted(by: { $0.id < $1.id })
         let slots = Engine.sharedConditionSlots(rules)
-        for (rule, exemptionSlots) in zip(rules, slots) {
-            let box = RuleBox(rule, exemptionSlots: exemptionSlots)
+        for (position, (rule, exemptionSlots)) in zip(rules, slots).enumerated() {
+            let box = RuleBox(rule, position: position, exemptionSlots: exemptionSlots)
             for kind in rule.appliesTo { index[kind.ordinal].append(box) }
         }
         self.rulesByKind = index
@@ -208,7 +215,9 @@ public struct Engine: Sendable {
     /// ``assess(_:cache:detail:)`` on the value (`DocumentTests` compares them). Each rule's
     /// truth is decided first; only the rules that fire, with ``Detail/reasons``, are
     /// evaluated again with their facts.
-    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail) -> RecordResult {
+    /// With ``Detail/json``, a `memo` (the worker's) writes a rule's finding on a record
+    /// alike to one it has seen from what it kept (``ConclusionMemo``).
+    func assess(_ record: DocumentRecord, cache: ScreeningCache, detail: Detail, memo: ConclusionMemo? = nil) -> RecordResult {
         let truths = TruthEvaluator(root: record.root, date: record.date, periodEnd: record.periodEnd, cache: cache,
                                     directions: record.directions)
         // Built for the first rule that fires: most records meet none.
@@ -222,7 +231,7 @@ public struct Engine: Sendable {
                 guard truths.truth(box.program) != .no else { return }
                 let reasoner = reasons ?? Reasoner(truths)
                 reasons = reasoner
-                let finding = detail == .json ? encode(by: box, with: reasoner) : judge(by: box, with: reasoner, mayFire: true)
+                let finding = detail == .json ? encode(by: box, with: reasoner, memo: memo) : judge(by: box, with: reasoner, mayFire: true)
                 if let finding { findings.append(finding) }
             case .verdicts:
                 guard let verdict = verdict(by: box, with: truths) else { return }
@@ -323,26 +332,61 @@ public struct Engine: Sendable {
     /// finding written as JSON as it is judged (``Detail/json``): the finding returned
     /// holds those bytes, its reasons written nowhere else, with the rule's parts encoded
     /// once when its citations are the rule's own.
-    private func encode<Node: RecordNode>(by box: RuleBox, with reasons: Reasoner<Node>) -> Finding? {
+    /// With a `memo` (on a document), a record alike in the members the rule reads
+    /// (``RuleBox/conclusionKey``) to one the memo has seen takes that record's conclusion and
+    /// its JSON, its date and message written afresh; the bytes are the same.
+    private func encode<Node: RecordNode>(by box: RuleBox, with reasons: Reasoner<Node>, memo: ConclusionMemo? = nil) -> Finding? {
         let rule = box.rule
+        var out = reasons.findingBuffer.take()
+        defer { reasons.findingBuffer.giveBack(out) }
+        // Kept only for documents (the cast is decided when this is specialised).
+        let root = reasons.root as? DocumentNode
+        let memo = root == nil ? nil : memo
+        if let memo, let root { memo.makeKey(for: box, of: root, date: reasons.truths.date, periodEnd: reasons.truths.periodEnd) }
+        if let kept = memo?.entry(for: box) {
+            out.raw(kept.opening)
+            out.raw(",\"message\":")
+            render(rule.message, reasons: reasons, because: kept.facts) { out.quote(utf8: $0) }
+            out.raw(",\"because\":[")
+            box.json.writeInForce(date: reasons.dateText, to: &out)
+            out.raw(kept.reasons)
+            return finding(by: box, verdict: kept.verdict, citations: kept.citations, encoded: out.take())
+        }
         guard let conclusion = conclude(rule, with: reasons, mayFire: true, json: box.json, exemptionSlots: box.exemptionSlots) else {
             return nil
         }
         let ownCitations = conclusion.citations.count == rule.citations.count
-        var out = reasons.findingBuffer.take()
-        defer { reasons.findingBuffer.giveBack(out) }
         ResultJSON.writeOpening(ownCitations ? box.json : nil, rule: rule.id, title: rule.title, verdict: conclusion.verdict,
                                 category: rule.category, status: rule.status, citations: conclusion.citations, to: &out)
+        let openingEnd = out.written
         out.raw(",\"message\":")
         render(rule.message, reasons: reasons, because: conclusion.facts) { out.quote(utf8: $0) }
-        ResultJSON.writeReasons(first: { box.json.writeInForce(date: reasons.dateText, to: &$0) }, because: conclusion.facts,
-                                missing: conclusion.missing, exemption: conclusion.exemption, to: &out)
+        out.raw(",\"because\":[")
+        box.json.writeInForce(date: reasons.dateText, to: &out)
+        let reasonsStart = out.written
+        ResultJSON.writeReasons(afterFirst: conclusion.facts, missing: conclusion.missing, exemption: conclusion.exemption, to: &out)
         out.raw("}")
-        var finding = ownCitations
-            ? box.finding(conclusion.verdict)
-            : Finding(rule: rule.id, title: rule.title, verdict: conclusion.verdict, category: rule.category,
-                      citations: conclusion.citations, message: "", because: [], missing: [], exemption: nil, status: rule.status)
-        finding.encoded = out.take()
+        let citations = ownCitations ? nil : conclusion.citations
+        if let memo {
+            out.withBytes { bytes in
+                memo.keep(for: box, verdict: conclusion.verdict, citations: citations, facts: conclusion.facts,
+                          exemptionFacts: conclusion.exemption?.because ?? [],
+                          opening: UnsafeBufferPointer(rebasing: bytes[..<openingEnd]),
+                          reasons: UnsafeBufferPointer(rebasing: bytes[reasonsStart...]))
+            }
+        }
+        return finding(by: box, verdict: conclusion.verdict, citations: citations, encoded: out.take())
+    }
+
+    /// A finding of the rule in `box` written as JSON (``Detail/json``): its rule and verdict,
+    /// its citations (nil: the rule's own) and its bytes.
+    private func finding(by box: RuleBox, verdict: Verdict, citations: [Citation]?, encoded: [UInt8]) -> Finding {
+        let rule = box.rule
+        var finding = citations.map { citations in
+            Finding(rule: rule.id, title: rule.title, verdict: verdict, category: rule.category,
+                    citations: citations, message: "", because: [], missing: [], exemption: nil, status: rule.status)
+        } ?? box.finding(verdict)
+        finding.encoded = encoded
         return finding
     }
 

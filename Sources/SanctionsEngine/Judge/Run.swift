@@ -167,7 +167,7 @@ public struct Run: Sendable {
                    let (judged, supplies) = chunk.bytes.withUnsafeBufferPointer({ bytes in
                        worker.documents.read(UnsafeBufferPointer(rebasing: bytes[range])) { root -> (RecordResult, [CapLedger.Entry])? in
                            guard let record = DocumentRecord(root: root, line: line) else { return nil }
-                           let result = engine.assess(record, cache: worker.cache, detail: detail)
+                           let result = engine.assess(record, cache: worker.cache, detail: detail, memo: worker.memo)
                            guard streaming, let key, filter.mayCount(record) else { return (result, []) }
                            return (result, CapLedger.entries(for: record, rules: cappedRules, key: key))
                        } ?? nil
@@ -284,10 +284,12 @@ public struct Run: Sendable {
     }
 
     /// What a worker keeps from one batch to the next, on its own thread: the screening
-    /// cache and the memory it reads documents in.
+    /// cache, the memory it reads documents in and the rules' recent conclusions.
     struct Worker {
         let cache: ScreeningCache
         let documents = DocumentReader()
+        /// The rules' conclusions on recent records (full results as JSON).
+        let memo = ConclusionMemo()
     }
 
     /// Reads every input into batches, in order.

@@ -400,6 +400,43 @@ struct DocumentNode {
         return nil
     }
 
+    /// Appends to `key` the value of this object's member named `name`, entry by entry (its
+    /// kind, how many entries it spans, its text's length and bytes): two documents append
+    /// the same bytes exactly when the member's values are the same, `null` included (a
+    /// container's extent tells its nesting apart). A member that is absent appends 0xFF
+    /// (no kind is); so does this node when it is no object.
+    func appendMemberKey(_ name: UnsafeBufferPointer<UInt8>, to key: inout [UInt8]) {
+        guard kind == .object, let position = memberPosition(name) else {
+            key.append(0xFF)
+            return
+        }
+        let end = Int(entries[position].end)
+        for index in position..<end {
+            let entry = entries[index]
+            key.append(entry.kind.rawValue)
+            withUnsafeBytes(of: (UInt32(truncatingIfNeeded: Int(entry.end) - index), entry.length)) { key.append(contentsOf: $0) }
+            if entry.length > 0 { key.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)])) }
+        }
+        key.append(0xFE)
+    }
+
+    /// The position of the value of this object's member named `key`, `null` included; nil
+    /// when it has none.
+    private func memberPosition(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        if index == 0, let rootMembers {
+            let position = Int(rootMembers[Document.slot(of: key)])
+            if position == -1 { return nil }
+            if position >= 0 { return node(position).textEquals(key) ? position + 1 : nil }
+        }
+        let end = Int(entries[index].end)
+        var position = index + 1
+        while position < end {
+            if node(position).textEquals(key) { return position + 1 }
+            position = Int(entries[position + 1].end)
+        }
+        return nil
+    }
+
     /// Calls `body` with each member name and value of an object, in order.
     func forEachMember(_ body: (_ name: DocumentNode, _ value: DocumentNode) -> Void) {
         guard kind == .object else { return }

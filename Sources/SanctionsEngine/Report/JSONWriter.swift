@@ -72,6 +72,9 @@ public struct JSONBytes: Sendable {
         try body(UnsafeBufferPointer(start: storage.base, count: count))
     }
 
+    /// How many bytes have been written.
+    var written: Int { count }
+
     /// What has been written, leaving the encoder empty (its room kept for what comes next).
     public mutating func take() -> [UInt8] {
         let taken = bytes

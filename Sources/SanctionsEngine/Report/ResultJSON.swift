@@ -100,16 +100,28 @@ public enum ResultJSON {
         if let first {
             out.raw("[")
             first(&out)
-            because.withUnsafeBufferPointer { facts in
-                for fact in facts {
-                    out.raw(",")
-                    write(fact, to: &out)
-                }
-            }
-            out.raw("]")
-        } else {
-            out.array(because, write)
+            writeReasons(afterFirst: because, missing: missing, exemption: exemption, to: &out)
+            return
         }
+        out.array(because, write)
+        writeMissingAndExemption(missing, exemption, to: &out)
+    }
+
+    /// What ``writeReasons(first:because:missing:exemption:to:)`` writes after its first
+    /// fact: `,`-led facts of `because`, `],"missing":[…],"exemption":…`.
+    static func writeReasons(afterFirst because: [Fact], missing: [MissingFact], exemption: ExemptionNote?,
+                             to out: inout JSONBytes) {
+        because.withUnsafeBufferPointer { facts in
+            for fact in facts {
+                out.raw(",")
+                write(fact, to: &out)
+            }
+        }
+        out.raw("]")
+        writeMissingAndExemption(missing, exemption, to: &out)
+    }
+
+    private static func writeMissingAndExemption(_ missing: [MissingFact], _ exemption: ExemptionNote?, to out: inout JSONBytes) {
         out.raw(",\"missing\":")
         out.array(missing, write)
         out.raw(",\"exemption\":")
