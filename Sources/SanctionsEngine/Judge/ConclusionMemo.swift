@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What of a record one rule's conclusion depends on (what ``Engine`` concludes before
 /// writing a finding: verdict, citations, facts, missing facts, exemption): the record's
 /// members its conditions read, and where its dates fall among the days they are compared
@@ -17,28 +23,37 @@ struct ConclusionKey: Sendable, Equatable {
     let dateBreaks: [Day]
     /// The days the record's period end is compared with (its tests of `period_end`).
     let periodEndBreaks: [Day]
-    /// ``members`` as UTF-8, as a document looks them up.
-    let memberBytes: [[UInt8]]
+    /// The positions of ``members`` in the engine's table of the members rules read
+    /// (``Engine/keyMembers``), set when the engine is made.
+    var memberIndices: [Int] = []
 
     init(_ rule: borrowing Rule) {
-        var names: Set<String> = ["kind"]
-        var dateBreaks: Set<Day> = [], periodEndBreaks: Set<Day> = []
+        // Lists rather than sets: a few names each, compared rather than hashed (start-up).
+        var names = ["kind"], dateBreaks: [Day] = [], periodEndBreaks: [Day] = []
+        func insert(_ name: String) {
+            if !names.contains(name) { names.append(name) }
+        }
         func add(_ path: FieldPath, _ test: Operator?) {
             switch path.special {
-            case .flow: names.formUnion(["to", "from", "via", "end_user", "origin"])
-            case .origin: names.formUnion(["origin", "from"])
-            case .endUser: names.formUnion(["end_user", "to"])
+            case .flow: ["to", "from", "via", "end_user", "origin"].forEach(insert)
+            case .origin: ["origin", "from"].forEach(insert)
+            case .endUser: ["end_user", "to"].forEach(insert)
             case .periodEnd:
-                if case .date(_, let day)? = test { periodEndBreaks.insert(day) } else { names.formUnion(["date", "date_to"]) }
+                if case .date(_, let day)? = test {
+                    if !periodEndBreaks.contains(day) { periodEndBreaks.append(day) }
+                } else {
+                    ["date", "date_to"].forEach(insert)
+                }
             case .none:
-                guard let first = path.components.first else { return }
-                if path.components.count == 1, first == "date", case .date(_, let day)? = test {
-                    dateBreaks.insert(day)
+                let components = path.components
+                guard let first = components.first else { return }
+                if components.count == 1, first == "date", case .date(_, let day)? = test {
+                    if !dateBreaks.contains(day) { dateBreaks.append(day) }
                     return
                 }
-                names.insert(first)
+                insert(first)
                 // An amount's currency and a quantity's unit are read beside it.
-                if path.components.count == 1, case .compare? = test { names.formUnion(["currency", "unit"]) }
+                if components.count == 1, case .compare? = test { ["currency", "unit"].forEach(insert) }
             }
         }
         func walk(_ condition: Condition) {
@@ -54,11 +69,10 @@ struct ConclusionKey: Sendable, Equatable {
         for exemption in rule.exemptions { walk(exemption.condition) }
         if let windDown = rule.inForce.windDown {
             // Read when the record's date is on or before its last day (``Engine``'s windDownStatus).
-            dateBreaks.insert(windDown.until)
-            names.insert("contract_date")
+            if !dateBreaks.contains(windDown.until) { dateBreaks.append(windDown.until) }
+            insert("contract_date")
         }
         members = names.sorted()
-        memberBytes = members.map { Array($0.utf8) }
         self.dateBreaks = dateBreaks.sorted()
         self.periodEndBreaks = periodEndBreaks.sorted()
     }
@@ -81,15 +95,16 @@ struct ConclusionKey: Sendable, Equatable {
 /// names no goods, no destination and no origin gets the same possible violation from
 /// every goods rule as the last one did, but for its date (the first fact) and message.
 ///
-/// The key's bytes are the members' values entry by entry
-/// (``DocumentNode/appendMemberKey(_:to:)``) and the side of each break day the record's
-/// dates fall on, compared byte for byte, never by hash alone. A conclusion whose facts
-/// show a date is not kept. Each rule has a few slots, the last conclusion kept in each:
-/// memory is bounded by the rulebook, not by the input. One per worker, used by one thread
-/// (``Engine/Detail/json``, on documents).
+/// A key is the members' values entry by entry (``DocumentNode/appendMemberKey(_:to:)``,
+/// each member's made once a record for all the rules that read it) and the side of each
+/// break day the record's dates fall on, compared byte for byte, never by hash alone. A
+/// conclusion whose facts show a date is not kept. Each rule has a few slots, the last
+/// conclusion kept in each: memory is bounded by the rulebook, not by the input. One per
+/// worker, used by one thread (``Engine/Detail/json``, on documents).
 final class ConclusionMemo {
-    /// One rule's finding on the records whose key is `key`.
-    struct Entry {
+    /// One rule's finding on the records whose key is `key` (a class: handing one out
+    /// costs one reference, not one per member).
+    final class Entry {
         let key: [UInt8]
         let verdict: Verdict
         /// The citations when a screening match added to the rule's own; nil when they are
@@ -103,45 +118,75 @@ final class ConclusionMemo {
         /// Its JSON after the first fact, the rule's being in force on the record's date
         /// (``ResultJSON/writeReasons(afterFirst:missing:exemption:to:)``), closed.
         let reasons: [UInt8]
+
+        init(key: [UInt8], verdict: Verdict, citations: [Citation]?, facts: [Fact], opening: [UInt8], reasons: [UInt8]) {
+            self.key = key
+            self.verdict = verdict
+            self.citations = citations
+            self.facts = facts
+            self.opening = opening
+            self.reasons = reasons
+        }
+    }
+
+    /// Where one member's key bytes are in ``recordKeys`` (`start` -1: not made yet this
+    /// record), and their hash.
+    private struct Span {
+        var start = -1
+        var end = 0
+        var hash: UInt64 = 0
     }
 
     /// Slots a rule has: records alike in a rule's members come in few variants each.
     static let ways = 8
 
-    private var slots: [Entry?] = []
-    /// The key being looked up: one buffer for every lookup of the worker.
-    private var key: [UInt8] = []
-    private var keyHash: UInt64 = 0
+    // Checked for exclusive access when compiled, not at each use (SE-0176): a memo
+    // belongs to one worker, and no access to its state overlaps another.
+    @exclusivity(unchecked) private var slots: [Entry?] = []
+    /// The current record's members' key bytes, made as rules ask for them.
+    @exclusivity(unchecked) private var recordKeys: [UInt8] = []
+    /// By member (``Engine/keyMembers``): where its key bytes are in `recordKeys`.
+    @exclusivity(unchecked) private var spans: [Span] = []
+    /// The members whose key bytes the current record has made.
+    @exclusivity(unchecked) private var made: [Int] = []
+    /// The last lookup's sides of the break days, and its rule's slot.
+    @exclusivity(unchecked) private var sides: [UInt8] = []
+    private var slot = 0
 
     /// Lookups that found the record's conclusion, and those that did not.
     private(set) var hits = 0
     private(set) var misses = 0
 
     init() {
-        key.reserveCapacity(1_024)
+        recordKeys.reserveCapacity(4_096)
     }
 
-    /// Makes the key of the record at `root` (with its date and period end) for `box`.
-    func makeKey(for box: Engine.RuleBox, of root: DocumentNode, date: Day, periodEnd: Day) {
-        key.removeAll(keepingCapacity: true)
-        let conclusionKey = box.conclusionKey
-        for name in conclusionKey.memberBytes {
-            name.withUnsafeBufferPointer { root.appendMemberKey($0, to: &key) }
+    /// Forgets the last record's key bytes: call before each record's first lookup.
+    func startRecord() {
+        for member in made { spans[member].start = -1 }
+        made.removeAll(keepingCapacity: true)
+        recordKeys.removeAll(keepingCapacity: true)
+    }
+
+    /// The entry kept for `box` on records alike to this one (at `root`, with its date and
+    /// period end) in what the rule reads; `members`, the engine's ``Engine/keyMembers``.
+    /// Remembers the key for ``keep(for:verdict:citations:facts:exemptionFacts:opening:reasons:)``.
+    func entry(for box: Engine.RuleBox, of root: DocumentNode, date: Day, periodEnd: Day, members: [[UInt8]]) -> Entry? {
+        if spans.count < members.count { spans = Array(repeating: Span(), count: members.count) }
+        let key = box.conclusionKey
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = UInt64(truncatingIfNeeded: box.position) &* multiplier
+        for member in key.memberIndices {
+            if spans[member].start < 0 { make(member, of: root, name: members[member]) }
+            hash = (hash ^ spans[member].hash) &* multiplier
+            hash ^= hash >> 29
         }
-        for day in conclusionKey.dateBreaks { key.append(ConclusionMemo.side(of: date, day)) }
-        for day in conclusionKey.periodEndBreaks { key.append(ConclusionMemo.side(of: periodEnd, day)) }
-        keyHash = key.withUnsafeBufferPointer { ByteKeyMap<Int>.hash($0) }
-    }
-
-    /// 0, 1 or 2 as `date` is before, on or after `day`.
-    private static func side(of date: Day, _ day: Day) -> UInt8 {
-        date < day ? 0 : date == day ? 1 : 2
-    }
-
-    /// The entry kept for `box` under the key last made, if any.
-    func entry(for box: Engine.RuleBox) -> Entry? {
-        let slot = self.slot(for: box)
-        guard slot < slots.count, let entry = slots[slot], entry.key == key else {
+        sides.removeAll(keepingCapacity: true)
+        for day in key.dateBreaks { sides.append(ConclusionMemo.side(of: date, day)) }
+        for day in key.periodEndBreaks { sides.append(ConclusionMemo.side(of: periodEnd, day)) }
+        for side in sides { hash = (hash ^ UInt64(side)) &* multiplier }
+        slot = box.position * ConclusionMemo.ways + Int(truncatingIfNeeded: (hash ^ hash >> 32) % UInt64(ConclusionMemo.ways))
+        guard slot < slots.count, let entry = slots[slot], matches(entry.key, key) else {
             misses += 1
             return nil
         }
@@ -149,21 +194,57 @@ final class ConclusionMemo {
         return entry
     }
 
-    /// Keeps the conclusion of `box` on the record whose key was made last (replacing what
-    /// its slot held), unless a fact of it shows a date: `facts` and those of the exemption
-    /// shown.
+    /// Keeps the conclusion of `box` on the record of the last lookup (replacing what its
+    /// slot held), unless a fact of it shows a date: `facts` and those of the exemption shown.
     func keep(for box: Engine.RuleBox, verdict: Verdict, citations: [Citation]?, facts: [Fact], exemptionFacts: [Fact],
               opening: UnsafeBufferPointer<UInt8>, reasons: UnsafeBufferPointer<UInt8>) {
         guard !facts.contains(where: { ConclusionKey.showsADate($0.path) }),
               !exemptionFacts.contains(where: { ConclusionKey.showsADate($0.path) }) else { return }
-        let slot = self.slot(for: box)
+        var key: [UInt8] = []
+        for member in box.conclusionKey.memberIndices { key.append(contentsOf: recordKeys[spans[member].start..<spans[member].end]) }
+        key.append(contentsOf: sides)
         if slot >= slots.count { slots.append(contentsOf: repeatElement(nil, count: slot + 1 - slots.count)) }
-        // A copy of its own: the lookup buffer is emptied for the next key.
-        slots[slot] = Entry(key: key.withUnsafeBufferPointer { Array($0) }, verdict: verdict, citations: citations, facts: facts,
-                            opening: Array(opening), reasons: Array(reasons))
+        slots[slot] = Entry(key: key, verdict: verdict, citations: citations, facts: facts, opening: Array(opening), reasons: Array(reasons))
     }
 
-    private func slot(for box: Engine.RuleBox) -> Int {
-        box.position * ConclusionMemo.ways + Int(truncatingIfNeeded: keyHash % UInt64(ConclusionMemo.ways))
+    /// Makes the key bytes of a member of the current record.
+    private func make(_ member: Int, of root: DocumentNode, name: [UInt8]) {
+        let start = recordKeys.count
+        name.withUnsafeBufferPointer { root.appendMemberKey($0, to: &recordKeys) }
+        let hash = recordKeys.withUnsafeBufferPointer { ByteKeyMap<Int>.hash(UnsafeBufferPointer(rebasing: $0[start...])) }
+        spans[member] = Span(start: start, end: recordKeys.count, hash: hash)
+        made.append(member)
+    }
+
+    /// Whether `stored` is the key of the last lookup: its members' bytes, then its sides.
+    private func matches(_ stored: [UInt8], _ key: ConclusionKey) -> Bool {
+        stored.withUnsafeBufferPointer { stored in
+            recordKeys.withUnsafeBufferPointer { record in
+                var offset = 0
+                for member in key.memberIndices {
+                    let span = spans[member]
+                    let length = span.end - span.start
+                    guard offset + length <= stored.count,
+                          ConclusionMemo.equal(stored.baseAddress.map { $0 + offset }, record.baseAddress.map { $0 + span.start }, length)
+                    else { return false }
+                    offset += length
+                }
+                return stored.count == offset + sides.count && sides.withUnsafeBufferPointer { sides in
+                    sides.indices.allSatisfy { stored[offset + $0] == sides[$0] }
+                }
+            }
+        }
+    }
+
+    /// Whether the `count` bytes at `lhs` and `rhs` are the same.
+    private static func equal(_ lhs: UnsafePointer<UInt8>?, _ rhs: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
+        guard count > 0 else { return true }
+        guard let lhs, let rhs else { return false }
+        return memcmp(lhs, rhs, count) == 0
+    }
+
+    /// 0, 1 or 2 as `date` is before, on or after `day`.
+    private static func side(of date: Day, _ day: Day) -> UInt8 {
+        date < day ? 0 : date == day ? 1 : 2
     }
 }

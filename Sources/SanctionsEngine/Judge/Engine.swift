@@ -17,6 +17,9 @@ public struct Engine: Sendable {
     /// `rulesByKind` unretained (`rulesByKind` keeps them): walking a record's rules
     /// neither retains nor releases each box (``forEachRule(of:skipping:_:)``).
     private let ruleReferencesByKind: [[Unmanaged<RuleBox>]]
+    /// The record members the rules' conclusions read (``ConclusionKey/members``), each
+    /// once, as UTF-8: a ``ConclusionMemo`` makes a record's key bytes member by member.
+    let keyMembers: [[UInt8]]
 
     final class RuleBox: Sendable {
         let rule: Rule
@@ -44,12 +47,13 @@ public struct Engine: Sendable {
         /// What of a record the rule's conclusion depends on (``ConclusionKey/init(_:)``).
         let conclusionKey: ConclusionKey
 
-        /// `position`: see ``position``; `exemptionSlots`: see ``exemptionSlots`` (none
-        /// shared when not given).
-        init(_ rule: Rule, position: Int = 0, exemptionSlots: [Int?]? = nil) {
+        /// `position`: see ``position``; `conclusionKey`: see ``conclusionKey`` (its own,
+        /// with no member positions, when not given); `exemptionSlots`: see
+        /// ``exemptionSlots`` (none shared when not given).
+        init(_ rule: Rule, position: Int = 0, conclusionKey: ConclusionKey? = nil, exemptionSlots: [Int?]? = nil) {
             self.rule = rule
             self.position = position
-            conclusionKey = ConclusionKey(rule)
+            self.conclusionKey = conclusionKey ?? ConclusionKey(rule)
             self.exemptionSlots = exemptionSlots ?? rule.exemptions.map { _ in nil }
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             let json = RuleJSON(rule)
@@ -116,11 +120,21 @@ public struct Engine: Sendable {
         var index = [[RuleBox]](repeating: [], count: RecordKind.allCases.count)
         let rules = rulebook.rules.sorted(by: { $0.id < $1.id })
         let slots = Engine.sharedConditionSlots(rules)
+        var keyMembers: [String] = []
+        var keyMemberPositions: [String: Int] = [:]
         for (position, (rule, exemptionSlots)) in zip(rules, slots).enumerated() {
-            let box = RuleBox(rule, position: position, exemptionSlots: exemptionSlots)
+            var conclusionKey = ConclusionKey(rule)
+            conclusionKey.memberIndices = conclusionKey.members.map { name in
+                if let known = keyMemberPositions[name] { return known }
+                keyMemberPositions[name] = keyMembers.count
+                keyMembers.append(name)
+                return keyMembers.count - 1
+            }
+            let box = RuleBox(rule, position: position, conclusionKey: conclusionKey, exemptionSlots: exemptionSlots)
             for kind in rule.appliesTo { index[kind.ordinal].append(box) }
         }
         self.rulesByKind = index
+        self.keyMembers = keyMembers.map { Array($0.utf8) }
         ruleReferencesByKind = index.map { boxes in boxes.map { Unmanaged.passUnretained($0) } }
     }
 
@@ -229,8 +243,15 @@ public struct Engine: Sendable {
             switch detail {
             case .reasons, .json:
                 guard truths.truth(box.program) != .no else { return }
-                let reasoner = reasons ?? Reasoner(truths)
-                reasons = reasoner
+                let reasoner: Reasoner<DocumentNode>
+                if let reasons {
+                    reasoner = reasons
+                } else {
+                    reasoner = Reasoner(truths)
+                    reasons = reasoner
+                    // The memo's key bytes are the last record's until now.
+                    memo?.startRecord()
+                }
                 let finding = detail == .json ? encode(by: box, with: reasoner, memo: memo) : judge(by: box, with: reasoner, mayFire: true)
                 if let finding { findings.append(finding) }
             case .verdicts:
@@ -342,8 +363,8 @@ public struct Engine: Sendable {
         // Kept only for documents (the cast is decided when this is specialised).
         let root = reasons.root as? DocumentNode
         let memo = root == nil ? nil : memo
-        if let memo, let root { memo.makeKey(for: box, of: root, date: reasons.truths.date, periodEnd: reasons.truths.periodEnd) }
-        if let kept = memo?.entry(for: box) {
+        if let memo, let root,
+           let kept = memo.entry(for: box, of: root, date: reasons.truths.date, periodEnd: reasons.truths.periodEnd, members: keyMembers) {
             out.raw(kept.opening)
             out.raw(",\"message\":")
             render(rule.message, reasons: reasons, because: kept.facts) { out.quote(utf8: $0) }
