@@ -27,7 +27,13 @@ struct ConclusionKey: Sendable, Equatable {
     /// (``Engine/keyMembers``), set when the engine is made.
     var memberIndices: [Int] = []
 
+    /// The key of `rule`.
     init(_ rule: borrowing Rule) {
+        self.init(conditions: [rule.condition] + rule.exemptions.map(\.condition), windDown: rule.inForce.windDown)
+    }
+
+    /// The key of a rule with these conditions (its own and its exemptions') and wind-down.
+    init(conditions: [Condition], windDown: WindDown?) {
         // Lists rather than sets: a few names each, compared rather than hashed (start-up).
         var names = ["kind"], dateBreaks: [Day] = [], periodEndBreaks: [Day] = []
         func insert(_ name: String) {
@@ -65,9 +71,8 @@ struct ConclusionKey: Sendable, Equatable {
             case .test(let test): add(test.path, test.test)
             }
         }
-        walk(rule.condition)
-        for exemption in rule.exemptions { walk(exemption.condition) }
-        if let windDown = rule.inForce.windDown {
+        conditions.forEach(walk)
+        if let windDown {
             // Read when the record's date is on or before its last day (``Engine``'s windDownStatus).
             if !dateBreaks.contains(windDown.until) { dateBreaks.append(windDown.until) }
             insert("contract_date")

@@ -539,6 +539,92 @@ import Testing
         #expect(addedCitations >= 2, "findings whose citations a screening match extends are written too")
     }
 
+    /// A rule's conclusion kept for records alike in what it reads is reused for such
+    /// records only: each line below, judged in turn through one memo, gives the bytes of its
+    /// reasoned judging afresh, though each differs from the one before in something the
+    /// rules read (a member, `null` for absent, a nested value, the side of a day a date is
+    /// compared with, a date a fact shows) or in something they do not (the date within a
+    /// side, the id, a member no rule reads).
+    @Test func aConclusionKeptIsReusedOnlyForRecordsAlikeInWhatTheRuleReads() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let engine = Engine(rulebook: rulebook)
+        let vessel = #""kind":"vessel_event","vessel":{"name":"RIVER HOPE 2","imo":"8589454","flag":"VN"},"event":{"type":"port_call","port":"Kholmsk"}"#
+        let claim = #""exemption":{"basis":"humanitarian","reference":"1718-EX-2019-7"}"#
+        let textiles = #""kind":"shipment","from":"KP","to":"CN","goods":[{"hs":"6203"}]"#
+        // (line, whether it must take a conclusion kept for the line before it)
+        let lines: [(String, Bool)] = [
+            (#"{"id":"v1",\#(vessel),"date":"2016-01-11"}"#, false),
+            (#"{"id":"v2",\#(vessel),"date":"2016-05-02"}"#, true),
+            (#"{"id":"v3",\#(vessel),"date":"2019-06-30"}"#, false),
+            (#"{"id":"v4",\#(vessel),"date":"2019-07-01","note":"read by no rule"}"#, true),
+            (#"{"id":"v5",\#(vessel),"date":"2019-07-01","to":null}"#, false),
+            (#"{"id":"v6",\#(vessel),"date":"2019-07-01","to":"KP"}"#, false),
+            (#"{"id":"v7",\#(vessel),"date":"2019-07-01","to":"CN","from":"KP"}"#, false),
+            (#"{"id":"v8",\#(vessel),"date":"2019-07-01","to":"CN","from":"KP",\#(claim)}"#, false),
+            (#"{"id":"v9",\#(vessel),"date":"2019-07-02","to":"CN","from":"KP",\#(claim)}"#, false),
+            (#"{"id":"s1",\#(textiles),"date":"2018-03-01"}"#, false),
+            (#"{"id":"s2","kind":"shipment","from":"KP","to":"CN","goods":[{"hs":"6204"}],"date":"2018-03-01"}"#, false),
+            (#"{"id":"s3","kind":"shipment","from":"KP","to":"CN","goods":[{"hs":"0901"}],"date":"2018-03-01"}"#, false),
+            (#"{"id":"s4",\#(textiles),"date":"2017-11-01"}"#, false),
+            (#"{"id":"s5",\#(textiles),"date":"2017-11-02"}"#, true),
+            (#"{"id":"s6",\#(textiles),"date":"2017-11-02","contract_date":"2017-08-01"}"#, false),
+            (#"{"id":"s7",\#(textiles),"date":"2017-11-03","contract_date":"2017-08-01"}"#, false),
+            (#"{"id":"s8",\#(textiles),"date":"2017-11-03","contract_date":"2017-10-01"}"#, false),
+        ]
+        let memo = ConclusionMemo()
+        let cache = ScreeningCache()
+        var previous = ""
+        for (line, reuses) in lines {
+            let document = try #require(Document(Array(line.utf8)), "\(line)")
+            let hitsBefore = memo.hits
+            let judged = document.withRoot { root in
+                DocumentRecord(root: root, line: 1).map { record in
+                    (ResultJSON.encode(engine.assess(record, cache: cache, detail: .reasons)),
+                     ResultJSON.encode(engine.assess(record, cache: cache, detail: .json, memo: memo)))
+                }
+            }
+            let (afresh, kept) = try #require(judged, "\(line)")
+            #expect(kept == afresh, "\(line)")
+            if reuses { #expect(memo.hits > hitsBefore, "\(line) takes what was kept for the line before") }
+            #expect(afresh != previous)
+            previous = afresh
+        }
+        #expect(memo.hits > 20 && memo.misses > 20)
+    }
+
+    /// What a rule's conclusion is keyed on: the members its conditions read, and the days
+    /// its date tests and wind-down compare the record's date with.
+    @Test func aRuleIsKeyedOnTheMembersAndDaysItReads() throws {
+        let rulebook = try #require(FastPathTests.rulebook)
+        let textiles = try #require(rulebook.rules.first { $0.id == "DPRK-TEXTILES-2375" })
+        let key = ConclusionKey(textiles)
+        #expect(key.members == ["contract_date", "end_user", "exemption", "from", "goods", "kind", "origin", "to", "via"])
+        let windDownEnd = try #require(textiles.inForce.windDown?.until)
+        #expect(key.dateBreaks == [try #require(Day("2016-11-30")), windDownEnd].sorted())
+        #expect(key.periodEndBreaks.isEmpty)
+        for rule in rulebook.rules {
+            let members = ConclusionKey(rule).members
+            #expect(members.contains("kind") && members == members.sorted())
+            if Engine.RuleBox.skippedDirections(of: rule.condition) != 0 {
+                #expect(Set(["to", "from", "via", "end_user", "origin"]).isSubset(of: members), "\(rule.id)")
+            }
+        }
+        // An amount tested at the root brings its currency and unit; a date tested otherwise
+        // than against a day is read as it is; a test of the period's end brings its day.
+        let condition = try compileCondition("""
+            all:
+              - {field: value, greater_than: 10}
+              - {field: date, exists: true}
+              - {field: period_end, on_or_after: 2019-01-01}
+              - some: goods
+                where: {field: hs, in_hs: [refined-petroleum]}
+            """, rulebook: rulebook)
+        let probeKey = ConclusionKey(conditions: [condition], windDown: nil)
+        #expect(probeKey.members == ["currency", "date", "goods", "kind", "unit", "value"])
+        #expect(probeKey.dateBreaks.isEmpty)
+        #expect(probeKey.periodEndBreaks == [try #require(Day("2019-01-01"))])
+    }
+
     /// Lines that test the first pass's scan: escapes, nulls, nesting, duplicates, types.
     static let trickyLines = [
         #"{"id":"a","kind":"shipment","date":"2018-03-01","to":"K\u0050","goods":[{"hs":"271019","quantity":10,"unit":"bbl"}]}"#,
