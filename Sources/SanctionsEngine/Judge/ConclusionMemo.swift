@@ -23,17 +23,23 @@ struct ConclusionKey: Sendable, Equatable {
     let dateBreaks: [Day]
     /// The days the record's period end is compared with (its tests of `period_end`).
     let periodEndBreaks: [Day]
+    /// The record's dates a message's placeholders name, in order, when every other
+    /// placeholder's value is read from ``members`` (or, for `flow`, from the facts): the
+    /// message of a record alike in the key is then the same but for these. Nil otherwise.
+    let messageSlots: [MessageSlot]?
     /// The positions of ``members`` in the engine's table of the members rules read
     /// (``Engine/keyMembers``), set when the engine is made.
     var memberIndices: [Int] = []
 
     /// The key of `rule`.
     init(_ rule: borrowing Rule) {
-        self.init(conditions: [rule.condition] + rule.exemptions.map(\.condition), windDown: rule.inForce.windDown)
+        self.init(conditions: [rule.condition] + rule.exemptions.map(\.condition), windDown: rule.inForce.windDown,
+                  message: rule.message)
     }
 
-    /// The key of a rule with these conditions (its own and its exemptions') and wind-down.
-    init(conditions: [Condition], windDown: WindDown?) {
+    /// The key of a rule with these conditions (its own and its exemptions'), wind-down and
+    /// message.
+    init(conditions: [Condition], windDown: WindDown?, message: MessageTemplate? = nil) {
         // Lists rather than sets: a few names each, compared rather than hashed (start-up).
         var names = ["kind"], dateBreaks: [Day] = [], periodEndBreaks: [Day] = []
         func insert(_ name: String) {
@@ -80,16 +86,54 @@ struct ConclusionKey: Sendable, Equatable {
         members = names.sorted()
         self.dateBreaks = dateBreaks.sorted()
         self.periodEndBreaks = periodEndBreaks.sorted()
+        var slots: [MessageSlot]? = message == nil ? nil : []
+        for part in message?.parts ?? [] {
+            let path = part.field
+            if let slot = MessageSlot(path) {
+                slots?.append(slot)
+                continue
+            }
+            let read: [String]
+            switch path.special {
+            case .flow: read = []
+            case .origin: read = ["origin", "from"]
+            case .endUser: read = ["end_user", "to"]
+            case .periodEnd, .none: read = path.components.prefix(1).map { $0 }
+            }
+            if !read.allSatisfy(members.contains) { slots = nil }
+        }
+        messageSlots = slots
     }
 
     static func == (lhs: ConclusionKey, rhs: ConclusionKey) -> Bool {
         lhs.members == rhs.members && lhs.dateBreaks == rhs.dateBreaks && lhs.periodEndBreaks == rhs.periodEndBreaks
+            && lhs.messageSlots == rhs.messageSlots
     }
 
     /// Whether a fact at `path` shows the record's date or period end itself (its value is
     /// then not the same for every record alike in the key).
     static func showsADate(_ path: String) -> Bool {
         path == "date" || path == "period_end" || path == "date_to"
+    }
+}
+
+/// A placeholder of a message whose value is one of the record's dates, written afresh
+/// for each record when the rest of the message is kept (``ConclusionKey/messageSlots``).
+enum MessageSlot: Sendable, Equatable {
+    /// `{date}`: the record's `date` as given.
+    case date
+    /// `{period_end}`: the last day of its period.
+    case periodEnd
+
+    /// The slot a placeholder of `path` is, if any.
+    init?(_ path: FieldPath) {
+        if path.special == .periodEnd {
+            self = .periodEnd
+        } else if path.special == .none, path.components == ["date"] {
+            self = .date
+        } else {
+            return nil
+        }
     }
 }
 
@@ -123,15 +167,58 @@ final class ConclusionMemo {
         /// Its JSON after the first fact, the rule's being in force on the record's date
         /// (``ResultJSON/writeReasons(afterFirst:missing:exemption:to:)``), closed.
         let reasons: [UInt8]
+        /// The message as JSON string content (escaped, without its quotes), in pieces
+        /// around its ``ConclusionKey/messageSlots``; nil when it is rendered for each record.
+        let message: [[UInt8]]?
 
-        init(key: [UInt8], verdict: Verdict, citations: [Citation]?, facts: [Fact], opening: [UInt8], reasons: [UInt8]) {
+        init(key: [UInt8], verdict: Verdict, citations: [Citation]?, facts: [Fact], opening: [UInt8], reasons: [UInt8],
+             message: [[UInt8]]?) {
             self.key = key
             self.verdict = verdict
             self.citations = citations
             self.facts = facts
             self.opening = opening
             self.reasons = reasons
+            self.message = message
         }
+
+        /// Writes the message of a record alike in the key (at `root`, with `periodEnd`),
+        /// quoted, from its pieces and the record's dates (`slots`, the rule's
+        /// ``ConclusionKey/messageSlots``); false, writing nothing, when the pieces were not
+        /// kept or a date needs escaping.
+        func writeMessage(slots: [MessageSlot]?, root: DocumentNode, periodEnd: Day, to out: inout JSONBytes) -> Bool {
+            guard let message, let slots, message.count == slots.count + 1 else { return false }
+            let date = root.member(static: "date")
+            if slots.contains(.date) {
+                guard let date, date.kind == .string, JSONBytes.nextSpecial(in: date.text, from: 0) == date.text.count else { return false }
+            }
+            // A day's text (digits and dashes) needs no escape.
+            let end = slots.contains(.periodEnd) ? periodEnd.description : ""
+            out.raw("\"")
+            for (index, piece) in message.enumerated() {
+                out.raw(piece)
+                guard index < slots.count else { break }
+                switch slots[index] {
+                case .date: if let date { out.raw(bytes: date.text) }
+                case .periodEnd: out.raw(string: end)
+                }
+            }
+            out.raw("\"")
+            return true
+        }
+    }
+
+    /// A message's bytes cut at `cuts` into pieces, each escaped as JSON string content.
+    static func pieces(of text: UnsafeBufferPointer<UInt8>, cutAt cuts: [Int]) -> [[UInt8]] {
+        var pieces: [[UInt8]] = []
+        var start = 0
+        for end in cuts + [text.count] {
+            var quoted = JSONBytes(capacity: end - start + 16)
+            quoted.quote(utf8: UnsafeBufferPointer(rebasing: text[start..<end]))
+            pieces.append(quoted.withBytes { Array($0.dropFirst().dropLast()) })
+            start = end
+        }
+        return pieces
     }
 
     /// Where one member's key bytes are in ``recordKeys`` (`start` -1: not made yet this
@@ -175,7 +262,7 @@ final class ConclusionMemo {
 
     /// The entry kept for `box` on records alike to this one (at `root`, with its date and
     /// period end) in what the rule reads; `members`, the engine's ``Engine/keyMembers``.
-    /// Remembers the key for ``keep(for:verdict:citations:facts:exemptionFacts:opening:reasons:)``.
+    /// Remembers the key for ``keep(for:verdict:citations:facts:exemptionFacts:message:opening:reasons:)``.
     func entry(for box: Engine.RuleBox, of root: DocumentNode, date: Day, periodEnd: Day, members: [[UInt8]]) -> Entry? {
         if spans.count < members.count { spans = Array(repeating: Span(), count: members.count) }
         let key = box.conclusionKey
@@ -202,14 +289,15 @@ final class ConclusionMemo {
     /// Keeps the conclusion of `box` on the record of the last lookup (replacing what its
     /// slot held), unless a fact of it shows a date: `facts` and those of the exemption shown.
     func keep(for box: Engine.RuleBox, verdict: Verdict, citations: [Citation]?, facts: [Fact], exemptionFacts: [Fact],
-              opening: UnsafeBufferPointer<UInt8>, reasons: UnsafeBufferPointer<UInt8>) {
+              message: [[UInt8]]?, opening: UnsafeBufferPointer<UInt8>, reasons: UnsafeBufferPointer<UInt8>) {
         guard !facts.contains(where: { ConclusionKey.showsADate($0.path) }),
               !exemptionFacts.contains(where: { ConclusionKey.showsADate($0.path) }) else { return }
         var key: [UInt8] = []
         for member in box.conclusionKey.memberIndices { key.append(contentsOf: recordKeys[spans[member].start..<spans[member].end]) }
         key.append(contentsOf: sides)
         if slot >= slots.count { slots.append(contentsOf: repeatElement(nil, count: slot + 1 - slots.count)) }
-        slots[slot] = Entry(key: key, verdict: verdict, citations: citations, facts: facts, opening: Array(opening), reasons: Array(reasons))
+        slots[slot] = Entry(key: key, verdict: verdict, citations: citations, facts: facts, opening: Array(opening), reasons: Array(reasons),
+                            message: message)
     }
 
     /// Makes the key bytes of a member of the current record.

@@ -367,7 +367,9 @@ public struct Engine: Sendable {
            let kept = memo.entry(for: box, of: root, date: reasons.truths.date, periodEnd: reasons.truths.periodEnd, members: keyMembers) {
             out.raw(kept.opening)
             out.raw(",\"message\":")
-            render(rule.message, reasons: reasons, because: kept.facts) { out.quote(utf8: $0) }
+            if !kept.writeMessage(slots: box.conclusionKey.messageSlots, root: root, periodEnd: reasons.truths.periodEnd, to: &out) {
+                render(rule.message, reasons: reasons, because: kept.facts) { out.quote(utf8: $0) }
+            }
             out.raw(",\"because\":[")
             box.json.writeInForce(date: reasons.dateText, to: &out)
             out.raw(kept.reasons)
@@ -389,9 +391,17 @@ public struct Engine: Sendable {
         out.raw("}")
         let citations = ownCitations ? nil : conclusion.citations
         if let memo {
+            // The message in pieces around its date placeholders, when nothing else in it
+            // varies between records alike in the key.
+            let message = box.conclusionKey.messageSlots.map { _ in
+                var cuts: [Int] = []
+                return render(rule.message, reasons: reasons, because: conclusion.facts, cut: { cuts.append($0) }) { text in
+                    ConclusionMemo.pieces(of: text, cutAt: cuts)
+                }
+            }
             out.withBytes { bytes in
                 memo.keep(for: box, verdict: conclusion.verdict, citations: citations, facts: conclusion.facts,
-                          exemptionFacts: conclusion.exemption?.because ?? [],
+                          exemptionFacts: conclusion.exemption?.because ?? [], message: message,
                           opening: UnsafeBufferPointer(rebasing: bytes[..<openingEnd]),
                           reasons: UnsafeBufferPointer(rebasing: bytes[reasonsStart...]))
             }
@@ -560,7 +570,11 @@ public struct Engine: Sendable {
     /// Fills `{path}` placeholders, and calls `body` with the message's bytes (valid only
     /// inside it). Through a list, the element(s) the conditions matched are named;
     /// otherwise every element's value.
+    ///
+    /// With `cut`, a placeholder of the record's date or period end is left out, `cut`
+    /// called with where it would have been written (``ConclusionMemo``'s message pieces).
     private func render<Node: RecordNode, Result>(_ template: MessageTemplate, reasons: Reasoner<Node>, because: [Fact],
+                                                  cut: ((Int) -> Void)? = nil,
                                                   _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         let root = reasons.root
         // The list elements the conditions matched, worked out when a placeholder needs them.
@@ -575,6 +589,10 @@ public struct Engine: Sendable {
                 let path = part.field
                 if path.special == .flow {
                     text.raw(string: because.first { $0.test.hasPrefix("flow ") }.map { String($0.test.dropFirst(5)) } ?? "(flow unknown)")
+                    continue
+                }
+                if let cut, MessageSlot(path) != nil {
+                    cut(text.written)
                     continue
                 }
                 if path.special == .periodEnd {

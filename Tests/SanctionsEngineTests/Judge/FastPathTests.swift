@@ -602,7 +602,11 @@ import Testing
         let windDownEnd = try #require(textiles.inForce.windDown?.until)
         #expect(key.dateBreaks == [try #require(Day("2016-11-30")), windDownEnd].sorted())
         #expect(key.periodEndBreaks.isEmpty)
+        // Its message names the goods, the direction members and the date: kept in pieces around the date.
+        #expect(key.messageSlots == [.date])
+        var keptMessages = 0
         for rule in rulebook.rules {
+            if ConclusionKey(rule).messageSlots != nil { keptMessages += 1 }
             let members = ConclusionKey(rule).members
             #expect(members.contains("kind") && members == members.sorted())
             if Engine.RuleBox.skippedDirections(of: rule.condition) != 0 {
@@ -622,6 +626,13 @@ import Testing
         let probeKey = ConclusionKey(conditions: [condition], windDown: nil)
         #expect(probeKey.members == ["currency", "date", "goods", "kind", "unit", "value"])
         #expect(probeKey.dateBreaks.isEmpty)
+        // A message naming a member the conditions do not read is written afresh for each record.
+        let naming = { (path: [String]) in
+            MessageTemplate(segments: [.text("on "), .field(FieldPath(components: ["date"])), .text(", "), .field(FieldPath(components: path))])
+        }
+        #expect(ConclusionKey(conditions: [condition], windDown: nil, message: naming(["goods", "hs"])).messageSlots == [.date])
+        #expect(ConclusionKey(conditions: [condition], windDown: nil, message: naming(["vessel", "name"])).messageSlots == nil)
+        #expect(keptMessages > rulebook.rules.count / 2)
         #expect(probeKey.periodEndBreaks == [try #require(Day("2019-01-01"))])
     }
 
