@@ -181,31 +181,31 @@ final class ConclusionMemo {
             self.reasons = reasons
             self.message = message
         }
+    }
 
-        /// Writes the message of a record alike in the key (at `root`, with `periodEnd`),
-        /// quoted, from its pieces and the record's dates (`slots`, the rule's
-        /// ``ConclusionKey/messageSlots``); false, writing nothing, when the pieces were not
-        /// kept or a date needs escaping.
-        func writeMessage(slots: [MessageSlot]?, root: DocumentNode, periodEnd: Day, to out: inout JSONBytes) -> Bool {
-            guard let message, let slots, message.count == slots.count + 1 else { return false }
-            let date = root.member(static: "date")
-            if slots.contains(.date) {
-                guard let date, date.kind == .string, JSONBytes.nextSpecial(in: date.text, from: 0) == date.text.count else { return false }
-            }
-            // A day's text (digits and dashes) needs no escape.
-            let end = slots.contains(.periodEnd) ? periodEnd.description : ""
-            out.raw("\"")
-            for (index, piece) in message.enumerated() {
-                out.raw(piece)
-                guard index < slots.count else { break }
-                switch slots[index] {
-                case .date: if let date { out.raw(bytes: date.text) }
-                case .periodEnd: out.raw(string: end)
-                }
-            }
-            out.raw("\"")
-            return true
+    /// Writes a message, quoted, from its escaped `pieces` and the dates of the record at
+    /// `root` (with `periodEnd`) in its `slots` (``ConclusionKey/messageSlots``); false,
+    /// writing nothing, when a date would need escaping (a record's date is read as a day,
+    /// digits and dashes: never).
+    static func writeMessage(_ pieces: [[UInt8]], slots: [MessageSlot], root: DocumentNode, periodEnd: Day,
+                             to out: inout JSONBytes) -> Bool {
+        guard pieces.count == slots.count + 1 else { return false }
+        let date = root.member(static: "date")
+        if slots.contains(.date) {
+            guard let date, date.kind == .string, JSONBytes.nextSpecial(in: date.text, from: 0) == date.text.count else { return false }
         }
+        let end = slots.contains(.periodEnd) ? periodEnd.description : ""
+        out.raw("\"")
+        for (index, piece) in pieces.enumerated() {
+            out.raw(piece)
+            guard index < slots.count else { break }
+            switch slots[index] {
+            case .date: if let date { out.raw(bytes: date.text) }
+            case .periodEnd: out.raw(string: end)
+            }
+        }
+        out.raw("\"")
+        return true
     }
 
     /// A message's bytes cut at `cuts` into pieces, each escaped as JSON string content.
@@ -244,6 +244,9 @@ final class ConclusionMemo {
     /// The last lookup's sides of the break days, and its rule's slot.
     @exclusivity(unchecked) private var sides: [UInt8] = []
     private var slot = 0
+    private var hash: UInt64 = 0
+    /// By slot: the hash of the last key looked up there and not found.
+    @exclusivity(unchecked) private var unfound: [UInt64] = []
 
     /// Lookups that found the record's conclusion, and those that did not.
     private(set) var hits = 0
@@ -277,6 +280,7 @@ final class ConclusionMemo {
         for day in key.dateBreaks { sides.append(ConclusionMemo.side(of: date, day)) }
         for day in key.periodEndBreaks { sides.append(ConclusionMemo.side(of: periodEnd, day)) }
         for side in sides { hash = (hash ^ UInt64(side)) &* multiplier }
+        self.hash = hash
         slot = box.position * ConclusionMemo.ways + Int(truncatingIfNeeded: (hash ^ hash >> 32) % UInt64(ConclusionMemo.ways))
         guard slot < slots.count, let entry = slots[slot], matches(entry.key, key) else {
             misses += 1
@@ -284,6 +288,17 @@ final class ConclusionMemo {
         }
         hits += 1
         return entry
+    }
+
+    /// Whether the conclusion on the record of the last lookup (which found none)
+    /// is to be kept: when its key was the last one not found in its slot before, as a key
+    /// that comes again does; a key met once is not kept (it would push out one that comes
+    /// again), only noted.
+    func admits() -> Bool {
+        if slot >= unfound.count { unfound.append(contentsOf: repeatElement(0, count: slot + 1 - unfound.count)) }
+        if unfound[slot] == hash { return true }
+        unfound[slot] = hash
+        return false
     }
 
     /// Keeps the conclusion of `box` on the record of the last lookup (replacing what its

@@ -367,7 +367,12 @@ public struct Engine: Sendable {
            let kept = memo.entry(for: box, of: root, date: reasons.truths.date, periodEnd: reasons.truths.periodEnd, members: keyMembers) {
             out.raw(kept.opening)
             out.raw(",\"message\":")
-            if !kept.writeMessage(slots: box.conclusionKey.messageSlots, root: root, periodEnd: reasons.truths.periodEnd, to: &out) {
+            let written = kept.message.map { pieces in
+                box.conclusionKey.messageSlots.map { slots in
+                    ConclusionMemo.writeMessage(pieces, slots: slots, root: root, periodEnd: reasons.truths.periodEnd, to: &out)
+                } ?? false
+            } ?? false
+            if !written {
                 render(rule.message, reasons: reasons, because: kept.facts) { out.quote(utf8: $0) }
             }
             out.raw(",\"because\":[")
@@ -383,22 +388,30 @@ public struct Engine: Sendable {
                                 category: rule.category, status: rule.status, citations: conclusion.citations, to: &out)
         let openingEnd = out.written
         out.raw(",\"message\":")
-        render(rule.message, reasons: reasons, because: conclusion.facts) { out.quote(utf8: $0) }
+        // Kept when this key was met before (most keys that come once never come again).
+        let keeps = memo?.admits() == true
+        // The message in pieces around its date placeholders, when nothing else in it varies
+        // between records alike in the key: written from them, and kept.
+        var message: [[UInt8]]?
+        if keeps, let slots = box.conclusionKey.messageSlots, let root {
+            var cuts: [Int] = []
+            let pieces = render(rule.message, reasons: reasons, because: conclusion.facts, cut: { cuts.append($0) }) { text in
+                ConclusionMemo.pieces(of: text, cutAt: cuts)
+            }
+            if ConclusionMemo.writeMessage(pieces, slots: slots, root: root, periodEnd: reasons.truths.periodEnd, to: &out) {
+                message = pieces
+            }
+        }
+        if message == nil {
+            render(rule.message, reasons: reasons, because: conclusion.facts) { out.quote(utf8: $0) }
+        }
         out.raw(",\"because\":[")
         box.json.writeInForce(date: reasons.dateText, to: &out)
         let reasonsStart = out.written
         ResultJSON.writeReasons(afterFirst: conclusion.facts, missing: conclusion.missing, exemption: conclusion.exemption, to: &out)
         out.raw("}")
         let citations = ownCitations ? nil : conclusion.citations
-        if let memo {
-            // The message in pieces around its date placeholders, when nothing else in it
-            // varies between records alike in the key.
-            let message = box.conclusionKey.messageSlots.map { _ in
-                var cuts: [Int] = []
-                return render(rule.message, reasons: reasons, because: conclusion.facts, cut: { cuts.append($0) }) { text in
-                    ConclusionMemo.pieces(of: text, cutAt: cuts)
-                }
-            }
+        if keeps, let memo {
             out.withBytes { bytes in
                 memo.keep(for: box, verdict: conclusion.verdict, citations: citations, facts: conclusion.facts,
                           exemptionFacts: conclusion.exemption?.because ?? [], message: message,

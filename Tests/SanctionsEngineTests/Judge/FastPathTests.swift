@@ -551,25 +551,29 @@ import Testing
         let vessel = #""kind":"vessel_event","vessel":{"name":"RIVER HOPE 2","imo":"8589454","flag":"VN"},"event":{"type":"port_call","port":"Kholmsk"}"#
         let claim = #""exemption":{"basis":"humanitarian","reference":"1718-EX-2019-7"}"#
         let textiles = #""kind":"shipment","from":"KP","to":"CN","goods":[{"hs":"6203"}]"#
-        // (line, whether it must take a conclusion kept for the line before it)
+        // (line, whether it must take a conclusion kept for the lines before it: a key is
+        // kept the second time it is met, so a third line alike takes it)
         let lines: [(String, Bool)] = [
             (#"{"id":"v1",\#(vessel),"date":"2016-01-11"}"#, false),
-            (#"{"id":"v2",\#(vessel),"date":"2016-05-02"}"#, true),
-            (#"{"id":"v3",\#(vessel),"date":"2019-06-30"}"#, false),
-            (#"{"id":"v4",\#(vessel),"date":"2019-07-01","note":"read by no rule"}"#, true),
-            (#"{"id":"v5",\#(vessel),"date":"2019-07-01","to":null}"#, false),
-            (#"{"id":"v6",\#(vessel),"date":"2019-07-01","to":"KP"}"#, false),
-            (#"{"id":"v7",\#(vessel),"date":"2019-07-01","to":"CN","from":"KP"}"#, false),
-            (#"{"id":"v8",\#(vessel),"date":"2019-07-01","to":"CN","from":"KP",\#(claim)}"#, false),
-            (#"{"id":"v9",\#(vessel),"date":"2019-07-02","to":"CN","from":"KP",\#(claim)}"#, false),
+            (#"{"id":"v2",\#(vessel),"date":"2016-03-01"}"#, false),
+            (#"{"id":"v3",\#(vessel),"date":"2016-05-02"}"#, true),
+            (#"{"id":"v4",\#(vessel),"date":"2019-06-30"}"#, false),
+            (#"{"id":"v5",\#(vessel),"date":"2019-06-30"}"#, false),
+            (#"{"id":"v6",\#(vessel),"date":"2019-07-01","note":"read by no rule"}"#, true),
+            (#"{"id":"v7",\#(vessel),"date":"2019-07-01","to":null}"#, false),
+            (#"{"id":"v8",\#(vessel),"date":"2019-07-01","to":"KP"}"#, false),
+            (#"{"id":"v9",\#(vessel),"date":"2019-07-01","to":"CN","from":"KP"}"#, false),
+            (#"{"id":"v10",\#(vessel),"date":"2019-07-01","to":"CN","from":"KP",\#(claim)}"#, false),
+            (#"{"id":"v11",\#(vessel),"date":"2019-07-02","to":"CN","from":"KP",\#(claim)}"#, false),
             (#"{"id":"s1",\#(textiles),"date":"2018-03-01"}"#, false),
             (#"{"id":"s2","kind":"shipment","from":"KP","to":"CN","goods":[{"hs":"6204"}],"date":"2018-03-01"}"#, false),
             (#"{"id":"s3","kind":"shipment","from":"KP","to":"CN","goods":[{"hs":"0901"}],"date":"2018-03-01"}"#, false),
             (#"{"id":"s4",\#(textiles),"date":"2017-11-01"}"#, false),
-            (#"{"id":"s5",\#(textiles),"date":"2017-11-02"}"#, true),
-            (#"{"id":"s6",\#(textiles),"date":"2017-11-02","contract_date":"2017-08-01"}"#, false),
-            (#"{"id":"s7",\#(textiles),"date":"2017-11-03","contract_date":"2017-08-01"}"#, false),
-            (#"{"id":"s8",\#(textiles),"date":"2017-11-03","contract_date":"2017-10-01"}"#, false),
+            (#"{"id":"s5",\#(textiles),"date":"2017-11-01"}"#, false),
+            (#"{"id":"s6",\#(textiles),"date":"2017-11-02"}"#, true),
+            (#"{"id":"s7",\#(textiles),"date":"2017-11-02","contract_date":"2017-08-01"}"#, false),
+            (#"{"id":"s8",\#(textiles),"date":"2017-11-03","contract_date":"2017-08-01"}"#, false),
+            (#"{"id":"s9",\#(textiles),"date":"2017-11-03","contract_date":"2017-10-01"}"#, false),
         ]
         let memo = ConclusionMemo()
         let cache = ScreeningCache()
@@ -589,7 +593,7 @@ import Testing
             #expect(afresh != previous)
             previous = afresh
         }
-        #expect(memo.hits > 20 && memo.misses > 20)
+        #expect(memo.hits > 10 && memo.misses > 20)
     }
 
     /// What a rule's conclusion is keyed on: the members its conditions read, and the days
