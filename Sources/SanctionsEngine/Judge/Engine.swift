@@ -195,7 +195,10 @@ public struct Engine: Sendable {
         /// (on a record read from a JSON line) and kept so: ``ResultJSON`` writes the
         /// bytes ``reasons`` would give, while the finding's own members give its rule and
         /// verdict alone, as ``verdicts`` does. For streaming full results as JSON
-        /// (`sanctions assess`), each finding's reasons written once, never built.
+        /// (`sanctions assess`), each finding's reasons written once, never built. In a
+        /// ``Run`` each worker keeps its rules' recent conclusions, and a record alike to one
+        /// met before in what a rule reads takes that conclusion and its bytes, its dates
+        /// written afresh (the bytes are the same).
         case json
     }
 
