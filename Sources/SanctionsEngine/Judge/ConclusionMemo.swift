@@ -9,7 +9,7 @@ import Darwin
 /// members its conditions read, and where its dates fall among the days they are compared
 /// with. Two records alike in these reach the same conclusion, but where a fact shows a
 /// date's own value (``ConclusionMemo`` keeps no such conclusion).
-struct ConclusionKey: Sendable, Equatable {
+struct ConclusionKey: Sendable {
     /// The names of the record's top-level members read, sorted: the first member of every
     /// path the rule's condition and its exemptions' conditions read from the record's root
     /// (a `some`'s inner paths are inside its list's member); for `flow` the members a
@@ -103,11 +103,6 @@ struct ConclusionKey: Sendable, Equatable {
             if !read.allSatisfy(members.contains) { slots = nil }
         }
         messageSlots = slots
-    }
-
-    static func == (lhs: ConclusionKey, rhs: ConclusionKey) -> Bool {
-        lhs.members == rhs.members && lhs.dateBreaks == rhs.dateBreaks && lhs.periodEndBreaks == rhs.periodEndBreaks
-            && lhs.messageSlots == rhs.messageSlots
     }
 
     /// Whether a fact at `path` shows the record's date or period end itself (its value is
