@@ -47,13 +47,12 @@ public struct Engine: Sendable {
         /// What of a record the rule's conclusion depends on (``ConclusionKey/init(_:)``).
         let conclusionKey: ConclusionKey
 
-        /// `position`: see ``position``; `conclusionKey`: see ``conclusionKey`` (its own,
-        /// with no member positions, when not given); `exemptionSlots`: see
-        /// ``exemptionSlots`` (none shared when not given).
-        init(_ rule: Rule, position: Int = 0, conclusionKey: ConclusionKey? = nil, exemptionSlots: [Int?]? = nil) {
+        /// `position`, `conclusionKey`: see ``position``, ``conclusionKey``; `exemptionSlots`:
+        /// see ``exemptionSlots`` (none shared when not given).
+        init(_ rule: Rule, position: Int, conclusionKey: ConclusionKey, exemptionSlots: [Int?]? = nil) {
             self.rule = rule
             self.position = position
-            self.conclusionKey = conclusionKey ?? ConclusionKey(rule)
+            self.conclusionKey = conclusionKey
             self.exemptionSlots = exemptionSlots ?? rule.exemptions.map { _ in nil }
             skippedDirections = RuleBox.skippedDirections(of: rule.condition)
             let json = RuleJSON(rule)

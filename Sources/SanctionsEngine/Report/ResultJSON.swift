@@ -92,23 +92,16 @@ public enum ResultJSON {
         }
     }
 
-    /// A finding's members after its message: `,"because":[…],"missing":[…],"exemption":…`,
-    /// the fact `first` writes (when given) listed before the facts of `because`.
-    static func writeReasons(first: ((inout JSONBytes) -> Void)? = nil, because: [Fact], missing: [MissingFact],
-                             exemption: ExemptionNote?, to out: inout JSONBytes) {
+    /// A finding's members after its message: `,"because":[…],"missing":[…],"exemption":…`.
+    static func writeReasons(because: [Fact], missing: [MissingFact], exemption: ExemptionNote?, to out: inout JSONBytes) {
         out.raw(",\"because\":")
-        if let first {
-            out.raw("[")
-            first(&out)
-            writeReasons(afterFirst: because, missing: missing, exemption: exemption, to: &out)
-            return
-        }
         out.array(because, write)
         writeMissingAndExemption(missing, exemption, to: &out)
     }
 
-    /// What ``writeReasons(first:because:missing:exemption:to:)`` writes after its first
-    /// fact: `,`-led facts of `because`, `],"missing":[…],"exemption":…`.
+    /// What follows a finding's first fact when that fact is written apart (the rule in
+    /// force on the record's date, ``Engine``): `,`-led facts of `because`,
+    /// `],"missing":[…],"exemption":…`.
     static func writeReasons(afterFirst because: [Fact], missing: [MissingFact], exemption: ExemptionNote?,
                              to out: inout JSONBytes) {
         because.withUnsafeBufferPointer { facts in
